@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * The `strain` command: a composition root. Parses arguments, calls the library, prints, and owns
+ * the only process.exit.
+ */
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Command, CommanderError } from "commander";
+import { ExitCodes, hasCode, ErrorCodes } from "../errors.js";
+import { strainVersion } from "../engine/coordinator.js";
+import { runDemo } from "./demo.js";
+import { type CliIO, formatError, processIO } from "./io.js";
+import { reportCommand } from "./report.js";
+import { runCommand } from "./run.js";
+
+/** Run the CLI with `argv` (without node and script) and return the exit code. */
+export async function runMain(argv: readonly string[], io: CliIO): Promise<number> {
+  let exitCode: number = ExitCodes.OK;
+  const program = new Command()
+    .name("strain")
+    .description("Performance verification: does the system hold the load we promise?")
+    .version(strainVersion())
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+
+  program
+    .command("run")
+    .description("run a plan (.ts or .yaml) and write a run directory")
+    .argument("<plan>", "plan file")
+    .option("-w, --workers <n>", "worker processes (default: one per core)", parsePositiveInt)
+    .option("-o, --out-dir <dir>", "parent folder of run directories", "runs")
+    .option("-e, --env <KEY=VALUE...>", "variables for flows (vu.env)")
+    .option("-q, --quiet", "no live progress; only the end summary")
+    .action(async (plan: string, opts: RunFlags) => {
+      exitCode = await runCommand(plan, opts, io);
+    });
+
+  program
+    .command("report")
+    .description("rebuild summary.json of a run directory from its series.ndjson")
+    .argument("<dir>", "run directory")
+    .action(async (dir: string) => {
+      exitCode = await reportCommand(dir, io);
+    });
+
+  program
+    .command("demo")
+    .description("start a demo target on loopback and run the quickstart plan against it")
+    .option("-o, --out-dir <dir>", "parent folder of run directories", "runs")
+    .action(async (opts: { outDir: string }) => {
+      exitCode = await runDemo(opts, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE;
+    }
+    io.stderr.write(formatError(err));
+    return hasCode(err, ErrorCodes.USAGE) ? ExitCodes.USAGE : ExitCodes.ENGINE_ERROR;
+  }
+  return exitCode;
+}
+
+export interface RunFlags {
+  workers?: number;
+  outDir: string;
+  env?: string[];
+  quiet?: boolean;
+}
+
+function parsePositiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new CommanderError(2, "strain.usage", `expected a positive integer, got '${v}'`);
+  return n;
+}
+
+function invokedDirectly(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? "") === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+// Run when executed as the bin (not when imported by tests).
+if (invokedDirectly()) {
+  runMain(process.argv.slice(2), processIO()).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(formatError(err));
+      process.exit(ExitCodes.ENGINE_ERROR);
+    },
+  );
+}
