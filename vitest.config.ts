@@ -1,11 +1,33 @@
 import { defineConfig } from "vitest/config";
 
+// Tests that measure time on the real clock (arrival precision, latency ground truth, the CLI under
+// load) must not share 2 cores with other test files, or they measure the test runner: they run in
+// a second group, one file at a time, after the parallel group.
+const TIMED = ["packages/*/test/e2e/**/*.test.ts", "packages/*/test/integration/engine-*.test.ts", "packages/*/src/**/*.realtime.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
-    // Real sockets and child processes: keep parallelism modest on 2-core machines so timing tests stay honest.
-    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "parallel",
+          include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+          exclude: [...TIMED, "**/node_modules/**"],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "timed",
+          include: TIMED,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
