@@ -1,0 +1,56 @@
+/**
+ * Strain's public entry for plans: `definePlan` and the plan/VU types. User plans are bundled
+ * together with this file, so it imports nothing at run time.
+ */
+import type { PlanDefinition } from "./plan/types.js";
+
+export type {
+  ConstantArrivalRateConfig,
+  ConstantVUsConfig,
+  Duration,
+  ErrorClass,
+  ExecutorName,
+  Feeder,
+  FeederConfig,
+  Flow,
+  FlowFunction,
+  FlowStep,
+  HttpApi,
+  HttpMethod,
+  HttpOptions,
+  MixEntry,
+  NetErrorKind,
+  PerVUIterationsConfig,
+  PlanDefinition,
+  PlanOptions,
+  RampingArrivalRateConfig,
+  RampingVUsConfig,
+  RequestOptions,
+  Response,
+  ResponseType,
+  ScenarioConfig,
+  SetupContext,
+  SharedIterationsConfig,
+  Stage,
+  StepRequest,
+  Tags,
+  ThinkTime,
+  VU,
+} from "./plan/types.js";
+
+/**
+ * Declare a plan. Returns its argument unchanged; it exists for types and editor completion
+ * (like vitest's `defineConfig`). `SetupData` is what `setup()` returns.
+ *
+ * @example
+ * export default definePlan({
+ *   name: "browse",
+ *   baseUrl: "https://staging.example.com",
+ *   scenarios: {
+ *     browse: { executor: "constant-vus", vus: 10, duration: "1m", flow: async (vu) => { await vu.http.get("/") } },
+ *   },
+ * });
+ */
+export function definePlan<SetupData = unknown>(plan: PlanDefinition<SetupData>): PlanDefinition<SetupData> {
+  return plan;
+}
