@@ -3,7 +3,11 @@ import { defineConfig } from "vitest/config";
 // Tests that measure time on the real clock (arrival precision, latency ground truth, the CLI under
 // load) must not share 2 cores with other test files, or they measure the test runner: they run in
 // a second group, one file at a time, after the parallel group.
-const TIMED = ["packages/*/test/e2e/**/*.test.ts", "packages/*/test/integration/engine-*.test.ts", "packages/*/src/**/*.realtime.test.ts"];
+const TIMED = [
+  "packages/*/test/e2e/**/*.test.ts",
+  "packages/*/test/integration/engine-*.test.ts",
+  "packages/*/src/**/*.real-clock.test.ts",
+];
 
 export default defineConfig({
   test: {

@@ -16,8 +16,14 @@ export default definePlan({
       preAllocatedVUs: 20,
       maxVUs: 200,
       flow: async (vu) => {
-        await vu.transaction("login", () => vu.http.post("/login", { json: { user: "demo" }, category: "login" }));
-        const res = await vu.http.get("/search", { query: { q: "amina" }, name: "search", category: "search" });
+        await vu.transaction("login", () =>
+          vu.http.post("/login", { json: { user: "demo" }, category: "login" }),
+        );
+        const res = await vu.http.get("/search", {
+          query: { q: "amina" },
+          name: "search",
+          category: "search",
+        });
         vu.check(res, { "status is 200": (r) => r.status === 200 });
         await vu.sleep({ uniform: ["100ms", "300ms"] });
       },
@@ -28,7 +34,10 @@ export default definePlan({
       vus: 4,
       duration,
       flow: async (vu) => {
-        await vu.http.post("/items", { json: { name: `item-${vu.id}-${vu.iteration}` }, name: "create item" });
+        await vu.http.post("/items", {
+          json: { name: `item-${vu.id}-${vu.iteration}` },
+          name: "create item",
+        });
         await vu.sleep("250ms");
       },
     },

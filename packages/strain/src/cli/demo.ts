@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDemoTarget } from "../demo/target.js";
-import { type CliIO } from "./io.js";
+import type { CliIO } from "./io.js";
 import { runCommand } from "./run.js";
 
 /**

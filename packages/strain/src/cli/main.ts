@@ -6,8 +6,8 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
-import { ExitCodes, hasCode, ErrorCodes } from "../errors.js";
 import { strainVersion } from "../engine/coordinator.js";
+import { ErrorCodes, ExitCodes, hasCode } from "../errors.js";
 import { runDemo } from "./demo.js";
 import { type CliIO, formatError, processIO } from "./io.js";
 import { reportCommand } from "./report.js";
@@ -75,7 +75,8 @@ export interface RunFlags {
 
 function parsePositiveInt(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CommanderError(2, "strain.usage", `expected a positive integer, got '${v}'`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CommanderError(2, "strain.usage", `expected a positive integer, got '${v}'`);
   return n;
 }
 

@@ -1,4 +1,5 @@
 import type { RunObserver, RunResult } from "../engine/coordinator.js";
+import { plannedDurationMs } from "../engine/executors/index.js";
 import { Aggregator } from "../metrics/aggregate.js";
 import type { IntervalSnapshot } from "../metrics/types.js";
 import type { ResolvedPlan } from "../plan/resolved.js";
@@ -9,7 +10,7 @@ const PLAIN_EVERY_MS = 10_000;
 
 interface ScenarioView {
   name: string;
-  plannedMs: number | null;
+  plannedMs: number;
 }
 
 /**
@@ -32,7 +33,7 @@ export function createProgress(io: CliIO, quiet: boolean): RunObserver & { close
     const dur = agg.stats("http_req_duration", filter);
     const vus = agg.stats("vus", filter);
     const elapsed = Math.max(0, snap.end - runStart);
-    const total = view.plannedMs !== null ? ` / ${clock(view.plannedMs)}` : "";
+    const total = ` / ${clock(view.plannedMs)}`;
     const rps = reqs?.type === "counter" ? reqs.count / seconds : 0;
     const p95 = dur?.type === "trend" ? formatMs(dur.p95) : "-";
     const err = failed?.type === "rate" && failed.total > 0 ? (100 * failed.passes) / failed.total : 0;
@@ -43,7 +44,7 @@ export function createProgress(io: CliIO, quiet: boolean): RunObserver & { close
   return {
     onStart(info: { plan: ResolvedPlan; runStartEpoch: number; runDir: string; workers: number }) {
       runStart = info.runStartEpoch;
-      scenarios = info.plan.scenarios.map((s) => ({ name: s.name, plannedMs: plannedMs(s) }));
+      scenarios = info.plan.scenarios.map((s) => ({ name: s.name, plannedMs: plannedDurationMs(s) }));
       if (!quiet) write(`running ${info.plan.name} with ${info.workers} workers → ${info.runDir}\n`);
     },
     onSnapshot(snap) {
@@ -78,10 +79,4 @@ export function createProgress(io: CliIO, quiet: boolean): RunObserver & { close
 function clock(ms: number): string {
   const s = Math.floor(ms / 1000);
   return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
-}
-
-function plannedMs(s: ResolvedPlan["scenarios"][number]): number | null {
-  if ("durationMs" in s) return s.startTimeMs + s.durationMs;
-  if ("stages" in s) return s.startTimeMs + s.stages.reduce((a, st) => a + st.durationMs, 0);
-  return null;
 }

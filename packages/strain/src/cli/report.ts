@@ -7,7 +7,10 @@ import { type CliIO, formatError } from "./io.js";
 export async function reportCommand(dir: string, io: CliIO): Promise<number> {
   try {
     const { summary, truncated } = rebuildSummary(dir);
-    if (truncated) io.stderr.write("strain: the last line of series.ndjson was cut short (the run was killed); it was skipped\n");
+    if (truncated)
+      io.stderr.write(
+        "strain: the last line of series.ndjson was cut short (the run was killed); it was skipped\n",
+      );
     io.stdout.write(renderSummary(summary, { color: io.isTTY }));
     io.stdout.write(`\nsummary written: ${dir}/summary.json\n`);
     return ExitCodes.OK;

@@ -1,5 +1,5 @@
-import { ErrorCodes, ExitCodes, StrainError, hasCode } from "../errors.js";
 import { Coordinator } from "../engine/coordinator.js";
+import { ErrorCodes, ExitCodes, hasCode, StrainError } from "../errors.js";
 import { renderSummary } from "../results/text-summary.js";
 import { type CliIO, formatError } from "./io.js";
 import type { RunFlags } from "./main.js";
@@ -26,7 +26,8 @@ export async function runCommand(planPath: string, flags: RunFlags, io: CliIO): 
     await coordinator.prepare();
   } catch (err) {
     io.stderr.write(formatError(err));
-    if (hasCode(err, ErrorCodes.PLAN_INVALID) || hasCode(err, ErrorCodes.PLAN_LOAD)) return ExitCodes.INVALID_CONFIG;
+    if (hasCode(err, ErrorCodes.PLAN_INVALID) || hasCode(err, ErrorCodes.PLAN_LOAD))
+      return ExitCodes.INVALID_CONFIG;
     if (hasCode(err, ErrorCodes.RUN_DIR)) return ExitCodes.OUTPUT_FAILED;
     return ExitCodes.ENGINE_ERROR;
   }
@@ -35,7 +36,9 @@ export async function runCommand(planPath: string, flags: RunFlags, io: CliIO): 
   const unsubscribe = io.onSignal((signal) => {
     signals++;
     if (signals === 1) {
-      io.stderr.write(`\nstrain: ${signal} received: stopping new iterations, draining in-flight ones (press Ctrl-C again to stop now)\n`);
+      io.stderr.write(
+        `\nstrain: ${signal} received: stopping new iterations, draining in-flight ones (press Ctrl-C again to stop now)\n`,
+      );
       coordinator.abort(`${signal} received`);
     } else {
       io.stderr.write(`strain: second ${signal}: stopping now\n`);
@@ -62,7 +65,10 @@ export async function runCommand(planPath: string, flags: RunFlags, io: CliIO): 
 }
 
 /** `--env KEY=VALUE` (repeatable); `--env KEY` takes the value from the process environment. */
-export function parseEnvFlags(flags: readonly string[], processEnv: Readonly<Record<string, string | undefined>> = {}): Record<string, string> {
+export function parseEnvFlags(
+  flags: readonly string[],
+  processEnv: Readonly<Record<string, string | undefined>> = {},
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const f of flags) {
     const eq = f.indexOf("=");

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseCsv } from "csv-parse/sync";
-import { ErrorCodes, StrainError } from "../errors.js";
 import type { Segment } from "../engine/executor-types.js";
+import { ErrorCodes, StrainError } from "../errors.js";
 import type { Feeder } from "../plan/types.js";
 
 export type FeederRow = Record<string, unknown>;

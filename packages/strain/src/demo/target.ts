@@ -1,4 +1,4 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
@@ -22,7 +22,10 @@ export async function startDemoTarget(port = 0): Promise<DemoTarget> {
     const reply = (status: number, body: unknown, delayMs: number) => {
       setTimeout(() => {
         const text = JSON.stringify(body);
-        res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+        res.writeHead(status, {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(text),
+        });
         res.end(text);
       }, delayMs);
     };
@@ -37,7 +40,9 @@ export async function startDemoTarget(port = 0): Promise<DemoTarget> {
       if (req.method === "GET" && path.startsWith("/items/")) return reply(200, { id: path.slice(7) }, 3);
       if (req.method === "POST" && path === "/items") {
         creates++;
-        return creates % 200 === 0 ? reply(500, { error: "simulated failure" }, 15) : reply(201, { id: creates }, 15);
+        return creates % 200 === 0
+          ? reply(500, { error: "simulated failure" }, 15)
+          : reply(201, { id: creates }, 15);
       }
       reply(404, { error: "not found" }, 0);
     });

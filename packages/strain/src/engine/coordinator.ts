@@ -2,26 +2,28 @@ import { type ChildProcess, fork } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, hostname, tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
-import { deserializeError, ErrorCodes, ExitCodes, type ExitCode, StrainError, hasCode } from "../errors.js";
+import { fileURLToPath } from "node:url";
+import { readFeederRows, UniqueRowCursor } from "../data/feeders.js";
+import { deserializeError, ErrorCodes, type ExitCode, ExitCodes, hasCode, StrainError } from "../errors.js";
 import { mergeSnapshots } from "../metrics/merge.js";
 import type { IntervalSnapshot } from "../metrics/types.js";
 import { loadPlan } from "../plan/load.js";
 import type { ResolvedPlan } from "../plan/resolved.js";
 import type { HttpApi, HttpMethod, RequestOptions, SetupContext } from "../plan/types.js";
 import { HttpClient } from "../protocols/http.js";
-import { UniqueRowCursor, readFeederRows } from "../data/feeders.js";
 import {
+  createRunDir,
   NdjsonAppender,
   RUN_FORMAT,
   type RunInfo,
   type RunStatus,
-  createRunDir,
   writeJsonAtomic,
 } from "../results/run-dir.js";
 import { buildSummary, type Summary } from "../results/summary.js";
+import { plannedDurationMs } from "./executors/index.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
+import { SecretRedactor } from "./redact.js";
 import type { ErrorSample } from "./vu-runtime.js";
 
 /** Error samples kept in errors.ndjson for a whole run. */
@@ -134,7 +136,8 @@ export class Coordinator {
     writeJsonAtomic(join(this.runDir, "run.json"), info);
 
     for (const [name, cfg] of Object.entries(plan.feeders)) {
-      if (cfg.mode === "unique") this.uniqueCursors.set(name, new UniqueRowCursor(readFeederRows(cfg.path).length));
+      if (cfg.mode === "unique")
+        this.uniqueCursors.set(name, new UniqueRowCursor(readFeederRows(cfg.path).length));
     }
 
     let setupData: unknown;
@@ -160,7 +163,10 @@ export class Coordinator {
       const w: WorkerState = { index: i, child, ready: false, done: false, exited: false, lastIndex: -1 };
       this.workers.push(w);
       for (const stream of [child.stdout, child.stderr]) {
-        if (stream) createInterface({ input: stream }).on("line", (l) => this.options.observer?.onLog?.(`[worker ${i}] ${l}`));
+        if (stream)
+          createInterface({ input: stream }).on("line", (l) =>
+            this.options.observer?.onLog?.(`[worker ${i}] ${l}`),
+          );
       }
       child.on("message", (m: FromWorker) => this.onMessage(w, m));
       child.on("exit", (code, signal) => this.onExit(w, code, signal));
@@ -178,7 +184,12 @@ export class Coordinator {
       this.runStartEpoch = Date.now() + 100;
       info.runStartEpoch = this.runStartEpoch;
       writeJsonAtomic(join(this.runDir, "run.json"), info);
-      this.options.observer?.onStart?.({ runDir: this.runDir, plan, workers, runStartEpoch: this.runStartEpoch });
+      this.options.observer?.onStart?.({
+        runDir: this.runDir,
+        plan,
+        workers,
+        runStartEpoch: this.runStartEpoch,
+      });
       for (const w of this.workers) this.send(w, { type: "start", atEpoch: this.runStartEpoch });
       await this.finished;
     }
@@ -252,7 +263,8 @@ export class Coordinator {
       responseType: plan.http.responseType,
       secrets: plan.secrets,
     });
-    const send = (method: HttpMethod, url: string, opts?: RequestOptions) => http.send(method, url, opts, null, null);
+    const send = (method: HttpMethod, url: string, opts?: RequestOptions) =>
+      http.send(method, url, opts, null, null);
     const api: HttpApi = {
       get: (u, o) => send("GET", u, o),
       post: (u, o) => send("POST", u, o),
@@ -268,7 +280,10 @@ export class Coordinator {
       const result = await Promise.race([
         Promise.resolve().then(() => (kind === "setup" ? plan.setup!(ctx) : plan.teardown!(ctx, data))),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`${kind}() did not finish within ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`${kind}() did not finish within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
         }),
       ]);
       if (kind === "setup") {
@@ -276,17 +291,22 @@ export class Coordinator {
         try {
           return result === undefined ? undefined : JSON.parse(JSON.stringify(result));
         } catch (err) {
-          throw new StrainError(ErrorCodes.SETUP_FAILED, "setup() returned data that is not JSON-serialisable", {
-            cause: err,
-          });
+          throw new StrainError(
+            ErrorCodes.SETUP_FAILED,
+            "setup() returned data that is not JSON-serialisable",
+            {
+              cause: err,
+            },
+          );
         }
       }
       return undefined;
     } catch (err) {
+      const redactor = new SecretRedactor(plan.secrets, this.options.env ?? {});
+      redactor.noteHeaders(plan.http.headers);
       throw new StrainError(
         kind === "setup" ? ErrorCodes.SETUP_FAILED : ErrorCodes.TEARDOWN_FAILED,
-        `${kind}() failed: ${(err as Error).message ?? String(err)}`,
-        { cause: err },
+        redactor.redact(`${kind}() failed: ${(err as Error).message ?? String(err)}`),
       );
     } finally {
       if (timer !== undefined) clearTimeout(timer);
@@ -345,7 +365,12 @@ export class Coordinator {
         return;
       case "fatal": {
         const err = deserializeError(m.error);
-        this.fail(`worker ${w.index} failed: ${err.message}`, hasCode(err, ErrorCodes.PLAN_LOAD) || hasCode(err, ErrorCodes.PLAN_INVALID) ? ExitCodes.INVALID_CONFIG : ExitCodes.ENGINE_ERROR);
+        this.fail(
+          `worker ${w.index} failed: ${err.message}`,
+          hasCode(err, ErrorCodes.PLAN_LOAD) || hasCode(err, ErrorCodes.PLAN_INVALID)
+            ? ExitCodes.INVALID_CONFIG
+            : ExitCodes.ENGINE_ERROR,
+        );
         return;
       }
     }
@@ -410,6 +435,8 @@ export class Coordinator {
   }
 
   private warn(message: string): void {
+    // Every worker may report the same condition (tag-set cap, feeder exhausted): say it once.
+    if (this.warnings.includes(message)) return;
     this.warnings.push(message);
     this.series?.append([{ type: "warning", time: Date.now(), message }]);
     this.options.observer?.onWarning?.(message);
@@ -448,19 +475,6 @@ export class Coordinator {
     };
     this.options.observer?.onEnd?.(result);
     return result;
-  }
-}
-
-function plannedDurationMs(s: ResolvedPlan["scenarios"][number]): number | null {
-  switch (s.executor) {
-    case "constant-vus":
-    case "constant-arrival-rate":
-      return s.startTimeMs + s.durationMs;
-    case "ramping-vus":
-    case "ramping-arrival-rate":
-      return s.startTimeMs + s.stages.reduce((a, st) => a + st.durationMs, 0);
-    default:
-      return null;
   }
 }
 

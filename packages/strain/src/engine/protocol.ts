@@ -71,4 +71,10 @@ export interface FatalMessage {
   type: "fatal";
   error: SerializedError;
 }
-export type FromWorker = ReadyMessage | SnapshotMessage | LeaseRowMessage | WarningMessage | DoneMessage | FatalMessage;
+export type FromWorker =
+  | ReadyMessage
+  | SnapshotMessage
+  | LeaseRowMessage
+  | WarningMessage
+  | DoneMessage
+  | FatalMessage;

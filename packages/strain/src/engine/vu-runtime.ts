@@ -1,18 +1,12 @@
 import { ErrorCodes, StrainError } from "../errors.js";
 import type { MetricsRegistry } from "../metrics/registry.js";
+import type { TagSet } from "../metrics/tag-set.js";
 import type { ResolvedScenario } from "../plan/resolved.js";
-import type {
-  Feeder,
-  HttpApi,
-  HttpMethod,
-  RequestOptions,
-  Tags,
-  ThinkTime,
-  VU,
-} from "../plan/types.js";
+import type { Feeder, HttpApi, HttpMethod, RequestOptions, Tags, ThinkTime, VU } from "../plan/types.js";
 import type { HttpClient, HttpResult } from "../protocols/http.js";
 import type { Clock } from "./clock.js";
 import type { ExecutionHost, IterationRequest, VUHandle } from "./executor-types.js";
+import type { SecretRedactor } from "./redact.js";
 import { drawThinkTime } from "./think-time.js";
 
 /** A sampled error, written to errors.ndjson by the coordinator. */
@@ -39,6 +33,8 @@ export interface RuntimeContext {
   feeders: ReadonlyMap<string, Feeder<Record<string, unknown>>>;
   /** Declared user metrics. */
   userMetrics: Readonly<Record<string, "counter" | "trend" | "rate" | "gauge">>;
+  /** Removes secret values from messages before they leave the worker. */
+  redactor: SecretRedactor;
   /** Next run-unique VU id. */
   nextVUId(): number;
   /** Sampled error sink (the worker caps how many it forwards). */
@@ -74,6 +70,8 @@ class VUState implements VU {
   signal: AbortSignal | null = null;
   /** Tags of the flow (mix entry) running now, merged over the scenario's tags. */
   flowTags: Tags;
+  /** `flowTags`, interned in the metrics registry. */
+  flowSet!: TagSet;
   /** Name of the transaction running now (innermost), or null. */
   currentTransaction: string | null = null;
   /** Set when a request or check fails inside the current transaction. */
@@ -187,6 +185,7 @@ export class ScenarioHost implements ExecutionHost {
   readonly clock: Clock;
   readonly baseTags: Tags;
   private readonly flowTags: Tags[];
+  private readonly flowSets: TagSet[];
   private readonly vus = new Map<number, VUState>();
 
   constructor(
@@ -196,8 +195,11 @@ export class ScenarioHost implements ExecutionHost {
     this.clock = ctx.clock;
     this.baseTags = { ...scenario.tags, scenario: scenario.name };
     this.flowTags = scenario.flows.map((f) =>
-      scenario.flows.length > 1 ? { ...this.baseTags, ...f.tags, flow: f.name } : { ...this.baseTags, ...f.tags },
+      scenario.flows.length > 1
+        ? { ...this.baseTags, ...f.tags, flow: f.name }
+        : { ...this.baseTags, ...f.tags },
     );
+    this.flowSets = this.flowTags.map((t) => ctx.metrics.tagSet(t));
   }
 
   createVU(): VUHandle {
@@ -214,6 +216,7 @@ export class ScenarioHost implements ExecutionHost {
     vu.pendingStart = it.scheduledAt;
     vu.signal = it.signal;
     vu.flowTags = tags;
+    vu.flowSet = this.flowSets[it.flow] ?? this.flowSets[0]!;
     vu.currentTransaction = null;
     vu.transactionFailed = false;
     vu.aborted = false;
@@ -232,9 +235,9 @@ export class ScenarioHost implements ExecutionHost {
       return;
     }
     const m = this.ctx.metrics;
-    m.addTrend("iteration_duration", tags, this.clock.now() - start);
-    m.addCounter("iterations", tags, 1);
-    if (failed) m.addCounter("iteration_errors", tags, 1);
+    m.trend("iteration_duration", vu.flowSet).add(this.clock.now() - start);
+    m.counter("iterations", vu.flowSet).add(1);
+    if (failed) m.counter("iteration_errors", vu.flowSet).add(1);
   }
 
   onDropped(count: number): void {
@@ -250,7 +253,9 @@ export class ScenarioHost implements ExecutionHost {
     const startAt = vu.pendingStart;
     vu.pendingStart = null;
     const m = this.ctx.metrics;
-    m.addCounter("http_req_started", vu.flowTags, 1);
+    const flowSet = vu.flowSet;
+    m.counter("http_req_started", flowSet).add(1);
+    if (opts?.headers !== undefined) this.ctx.redactor.noteHeaders(opts.headers);
     const res = await this.ctx.http.send(method, url, opts, startAt, vu.signal);
     const tags: Record<string, string> = { ...vu.flowTags, name: res.name, method: METHOD_TAG[method] };
     if (opts?.category !== undefined) tags.category = opts.category;
@@ -259,21 +264,28 @@ export class ScenarioHost implements ExecutionHost {
     tags.status = String(res.status);
     tags.error_class = res.errorClass;
     if (res.netError !== undefined) tags.net_error = res.netError;
+    // One tag-set resolution per request, then pre-resolved cells (~1 µs saved per metric).
+    const set = m.tagSet(tags, res.url);
     const failed = res.errorClass !== "ok";
-    m.addCounter("http_reqs", tags, 1, res.url);
-    m.addRate("http_req_failed", tags, failed);
+    m.counter("http_reqs", set).add(1);
+    m.rate("http_req_failed", set).add(failed);
     if (res.errorClass !== "in_flight_at_stop") {
-      m.addTrend("http_req_duration", tags, res.duration);
-      if (res.status !== 0) m.addTrend("http_req_waiting", tags, res.waiting);
+      m.trend("http_req_duration", set).add(res.duration);
+      if (res.status !== 0) m.trend("http_req_waiting", set).add(res.waiting);
     }
-    m.addCounter("data_sent", vu.flowTags, res.bytesSent);
-    m.addCounter("data_received", vu.flowTags, res.bytesReceived);
+    m.counter("data_sent", flowSet).add(res.bytesSent);
+    m.counter("data_received", flowSet).add(res.bytesReceived);
     if (failed) {
       if (vu.currentTransaction !== null) vu.transactionFailed = true;
       const sample: ErrorSample = {
         time: Date.now(),
         scenario: this.scenario.name,
-        kind: res.errorClass === "http_error" ? "http_error" : res.errorClass === "net_error" ? "net_error" : "in_flight_at_stop",
+        kind:
+          res.errorClass === "http_error"
+            ? "http_error"
+            : res.errorClass === "net_error"
+              ? "net_error"
+              : "in_flight_at_stop",
         name: res.name,
         method,
         url: stripQuery(res.url),
@@ -323,7 +335,7 @@ export class ScenarioHost implements ExecutionHost {
       time: Date.now(),
       scenario: this.scenario.name,
       kind: "flow_error",
-      message: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      message: this.ctx.redactor.redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
       ...(vu.currentTransaction !== null ? { name: vu.currentTransaction } : {}),
     });
   }

@@ -17,6 +17,9 @@ let worker: WorkerRun | undefined;
 let leaseSeq = 0;
 const leases = new Map<number, (index: number | null) => void>();
 
+// Stack traces of flow errors point into the plan's source (the bundle carries inline source maps).
+process.setSourceMapsEnabled(true);
+
 // Ctrl-C reaches the whole process group; only the coordinator decides how a run stops.
 process.on("SIGINT", () => {});
 process.on("SIGTERM", () => {});
@@ -41,7 +44,8 @@ async function handle(msg: ToWorker): Promise<void> {
           ? await importPlanBundle(msg.bundlePath, msg.planPath)
           : (await loadPlan(msg.planPath, tmpdir())).plan;
       worker = new WorkerRun(plan, msg.segment, msg.setupData, msg.env, {
-        snapshot: (snapshot, errors, errorsDropped) => send({ type: "snapshot", snapshot, errors, errorsDropped }),
+        snapshot: (snapshot, errors, errorsDropped) =>
+          send({ type: "snapshot", snapshot, errors, errorsDropped }),
         warning: (message) => send({ type: "warning", message }),
         leaseRow: (feeder) =>
           new Promise((resolve) => {

@@ -7,6 +7,7 @@ import { HttpClient } from "../protocols/http.js";
 import { realClock } from "./clock.js";
 import type { Executor, Segment } from "./executor-types.js";
 import { createExecutor } from "./executors/index.js";
+import { SecretRedactor } from "./redact.js";
 import { type ErrorSample, ScenarioHost } from "./vu-runtime.js";
 
 /** Error samples forwarded per worker per interval; the rest are only counted. */
@@ -37,15 +38,17 @@ export class WorkerRun {
 
   constructor(
     private readonly plan: ResolvedPlan,
-    private readonly segment: Segment,
+    segment: Segment,
     setupData: unknown,
     env: Readonly<Record<string, string>>,
     private readonly sink: WorkerSink,
   ) {
     this.nextVU = segment.index + 1;
+    const redactor = new SecretRedactor(plan.secrets, env);
+    redactor.noteHeaders(plan.http.headers);
     this.metrics = new MetricsRegistry({
       maxTagSets: plan.maxTagSets,
-      onWarning: (message) => sink.warning(message),
+      onWarning: (message) => sink.warning(redactor.redact(message)),
     });
     this.http = new HttpClient({
       ...(plan.baseUrl !== undefined ? { baseUrl: plan.baseUrl } : {}),
@@ -60,7 +63,10 @@ export class WorkerRun {
     });
     const feeders = new Map<string, Feeder<Record<string, unknown>>>();
     for (const [name, cfg] of Object.entries(plan.feeders)) {
-      feeders.set(name, createFeeder(name, readFeederRows(cfg.path), cfg.mode, segment, (f) => sink.leaseRow(f)));
+      feeders.set(
+        name,
+        createFeeder(name, readFeederRows(cfg.path), cfg.mode, segment, (f) => sink.leaseRow(f)),
+      );
     }
     const stoppedScenarios = new Set<string>();
     for (const scenario of plan.scenarios) {
@@ -70,6 +76,7 @@ export class WorkerRun {
         http: this.http,
         setupData,
         env,
+        redactor,
         feeders,
         userMetrics: plan.metrics,
         nextVUId: () => {
@@ -82,7 +89,7 @@ export class WorkerRun {
         onFeederExhausted: (name, message) => {
           if (stoppedScenarios.has(name)) return;
           stoppedScenarios.add(name);
-          sink.warning(`${message}: scenario '${name}' stopped`);
+          sink.warning(redactor.redact(`${message}: scenario '${name}' stopped`));
           const entry = this.executors.find((e) => e.name === name);
           entry?.executor.stop(entry.gracefulStopMs);
         },

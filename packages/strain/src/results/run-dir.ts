@@ -1,4 +1,13 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { ErrorCodes, StrainError } from "../errors.js";
 import type { IntervalSnapshot } from "../metrics/types.js";
@@ -39,7 +48,7 @@ export interface RunInfo {
   format: typeof RUN_FORMAT;
   plan: { name: string; path: string; description?: string };
   options: { workers: number; intervalMs: number; env: string[] };
-  scenarios: { name: string; executor: string; plannedDurationMs: number | null; flows: string[] }[];
+  scenarios: { name: string; executor: string; plannedDurationMs: number; flows: string[] }[];
   versions: { strain: string; node: string };
   host: { hostname: string; platform: string; arch: string; cpus: number };
   /** Epoch ms of interval 0 (null until the load starts). */
@@ -49,7 +58,10 @@ export interface RunInfo {
 
 /** Make `runs/<UTC time>-<plan>/` (suffixing -2, -3… if it exists) and return its path. */
 export function createRunDir(runsDir: string, planName: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = now
+    .toISOString()
+    .replace(/[:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   const safe = planName.replace(/[^A-Za-z0-9._-]+/g, "-").slice(0, 60) || "plan";
   const base = join(runsDir, `${stamp}-${safe}`);
   for (let i = 1; ; i++) {

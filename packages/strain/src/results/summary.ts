@@ -3,13 +3,7 @@ import { join } from "node:path";
 import { Aggregator, type MetricStats, type TagFilter, type TrendStats } from "../metrics/aggregate.js";
 import type { IntervalSnapshot } from "../metrics/types.js";
 import type { NetErrorKind } from "../plan/types.js";
-import {
-  type RunInfo,
-  type RunStatus,
-  readRunInfo,
-  readSeries,
-  writeJsonAtomic,
-} from "./run-dir.js";
+import { type RunInfo, type RunStatus, readRunInfo, readSeries, writeJsonAtomic } from "./run-dir.js";
 
 export const SUMMARY_FORMAT = "strain-summary/1";
 
@@ -95,7 +89,13 @@ function count(agg: Aggregator, metric: string, filter?: TagFilter): number {
   return s.value;
 }
 
-function latencyRow(agg: Aggregator, metric: string, filter: TagFilter, name: string, seconds: number): LatencyRow | null {
+function latencyRow(
+  agg: Aggregator,
+  metric: string,
+  filter: TagFilter,
+  name: string,
+  seconds: number,
+): LatencyRow | null {
   const s = agg.stats(metric, filter);
   if (s === undefined || s.type !== "trend") return null;
   return {
@@ -180,12 +180,14 @@ export function buildSummary(input: SummaryInput): Summary {
   const transactions = new Set<string>();
   for (const e of agg.entries()) {
     if (e.metric === "http_reqs" && e.tags.name !== undefined) names.add(e.tags.name);
-    if (e.metric === "transaction_duration" && e.tags.transaction !== undefined) transactions.add(e.tags.transaction);
+    if (e.metric === "transaction_duration" && e.tags.transaction !== undefined)
+      transactions.add(e.tags.transaction);
   }
   const requestsByName: LatencyRow[] = [];
   for (const name of [...names].sort()) {
     const row =
-      latencyRow(agg, "http_req_duration", { name }, name, seconds) ?? emptyRow(name, count(agg, "http_reqs", { name }), seconds);
+      latencyRow(agg, "http_req_duration", { name }, name, seconds) ??
+      emptyRow(name, count(agg, "http_reqs", { name }), seconds);
     row.errors = {
       http_error: count(agg, "http_reqs", { name, error_class: "http_error" }),
       net_error: count(agg, "http_reqs", { name, error_class: "net_error" }),
@@ -281,7 +283,9 @@ export function rebuildSummary(dir: string): { summary: Summary; truncated: bool
       errorsDropped = l.errorsNotSampled ?? 0;
     }
   }
-  if (status === "incomplete") reason = "the run ended without writing its end line (killed or crashed); the summary holds every complete interval";
+  if (status === "incomplete")
+    reason =
+      "the run ended without writing its end line (killed or crashed); the summary holds every complete interval";
   let errorsSampled = 0;
   try {
     errorsSampled = countLines(join(dir, "errors.ndjson"));

@@ -29,7 +29,7 @@ function table(title: string, rows: readonly LatencyRow[]): string {
   if (rows.length === 0) return "";
   const nameW = Math.max(title.length, ...rows.map((r) => r.name.length), 4) + 2;
   const cols = ["COUNT", "PER S", "P50", "P90", "P95", "P99", "MAX"];
-  let out = pad(title, nameW) + cols.map((c) => pad(c, 9, true)).join("") + "  ERRORS\n";
+  let out = `${pad(title, nameW) + cols.map((c) => pad(c, 9, true)).join("")}  ERRORS\n`;
   for (const r of rows) {
     out += pad(r.name, nameW);
     out += pad(String(r.count), 9, true);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, truncateSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,15 +56,16 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Child pids of a process, from /proc. */
-function childrenOf(pid: number): number[] {
+/** Worker process pids of a coordinator, from /proc. */
+function workersOf(pid: number): number[] {
   const out: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) out.push(Number(entry));
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (ppid === pid && cmdline.includes("worker-main")) out.push(Number(entry));
     } catch {
       // process went away
     }
@@ -159,7 +160,7 @@ export default definePlan({
     const p = strain(["run", plan, "-o", runs, "--workers", "2"]);
     await until(() => p.stderr.includes("running hang"), 20_000);
     await new Promise((r) => setTimeout(r, 1500));
-    const workers = childrenOf(p.child.pid!);
+    const workers = workersOf(p.child.pid!);
     expect(workers.length).toBe(2);
     p.child.kill("SIGINT");
     await new Promise((r) => setTimeout(r, 300));
@@ -177,7 +178,7 @@ export default definePlan({
     const p = strain(["run", longPlan(), "-o", runs, "--workers", "2"]);
     await until(() => p.stderr.includes("running long"), 20_000);
     await new Promise((r) => setTimeout(r, 3500));
-    const workers = childrenOf(p.child.pid!);
+    const workers = workersOf(p.child.pid!);
     p.child.kill("SIGKILL");
     await p.exit;
     await until(() => workers.every((w) => !alive(w)), 3000);

@@ -25,7 +25,13 @@ export interface InProcessRun {
 /** Run a plan with the real coordinator and real worker processes, in the test's process. */
 export async function runPlan(
   planPath: string,
-  opts: { workers?: number; runsDir: string; env?: Record<string, string>; observer?: RunObserver; onCoordinator?: (c: Coordinator) => void },
+  opts: {
+    workers?: number;
+    runsDir: string;
+    env?: Record<string, string>;
+    observer?: RunObserver;
+    onCoordinator?: (c: Coordinator) => void;
+  },
 ): Promise<InProcessRun> {
   const c = new Coordinator({
     planPath,
@@ -37,13 +43,17 @@ export async function runPlan(
   opts.onCoordinator?.(c);
   const result = await c.run();
   const { lines } = readSeries(result.runDir);
-  const intervals = lines.filter((l): l is Extract<SeriesLine, { type: "interval" }> => l.type === "interval");
+  const intervals = lines.filter(
+    (l): l is Extract<SeriesLine, { type: "interval" }> => l.type === "interval",
+  );
   return { result, lines, intervals };
 }
 
 /** Sum of a counter over an interval's entries matching `tags`. */
 export function counterIn(
-  snap: { entries: readonly { metric: string; type: string; tags: Record<string, string>; value?: number }[] },
+  snap: {
+    entries: readonly { metric: string; type: string; tags: Record<string, string>; value?: number }[];
+  },
   metric: string,
   tags: Record<string, string> = {},
 ): number {

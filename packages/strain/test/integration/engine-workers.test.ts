@@ -1,6 +1,6 @@
+import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GroundTruthServer, startGroundTruthServer } from "../fixtures/ground-truth-server.js";
@@ -68,7 +68,10 @@ describe("unique feeder across workers", () => {
 
   it("hands every row exactly once over 4 workers when iterations = rows", async () => {
     const rows = 120;
-    writeFileSync(join(dir, "people.csv"), `id,name\n${Array.from({ length: rows }, (_, i) => `p${i},Person ${i}`).join("\n")}\n`);
+    writeFileSync(
+      join(dir, "people.csv"),
+      `id,name\n${Array.from({ length: rows }, (_, i) => `p${i},Person ${i}`).join("\n")}\n`,
+    );
     const plan = writePlan(
       dir,
       "unique.ts",
