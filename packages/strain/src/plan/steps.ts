@@ -82,7 +82,10 @@ function compileRequest(r: StepRequest): Run {
   ) => {
     if (part === undefined) return;
     if ("fixed" in part) fixed[key] = part.fixed;
-    else dynamic.push((opts, env) => (opts[key] = part.render(env)));
+    else
+      dynamic.push((opts, env) => {
+        opts[key] = part.render(env);
+      });
   };
   bind("headers", r.headers === undefined ? undefined : compileRecord(r.headers));
   bind("query", r.query === undefined ? undefined : compileRecord(r.query));
