@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { Coordinator, type RunObserver, type RunResult } from "../../src/engine/coordinator.js";
 import { readSeries, type SeriesLine } from "../../src/results/run-dir.js";
+import { type GroundTruthServer, startGroundTruthServer } from "../fixtures/ground-truth-server.js";
 
 /** A temp folder for one test's plans and run directories. */
 export function tempDir(prefix = "strain-test-"): string {
@@ -63,4 +65,26 @@ export function counterIn(
     if (Object.entries(tags).every(([k, v]) => e.tags[k] === v)) n += e.value ?? 0;
   }
   return n;
+}
+
+/**
+ * A ground-truth server for one describe block (started before its tests, closed after) and a temp
+ * folder for its plans and run directories. Read `server` inside tests, not at collection time.
+ */
+export function useGroundTruthServer(): { readonly server: GroundTruthServer; readonly dir: string } {
+  let server: GroundTruthServer | undefined;
+  const dir = tempDir();
+  beforeAll(async () => {
+    server = await startGroundTruthServer({ recordArrivals: false });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return {
+    get server(): GroundTruthServer {
+      if (server === undefined) throw new Error("the ground-truth server starts in beforeAll");
+      return server;
+    },
+    dir,
+  };
 }

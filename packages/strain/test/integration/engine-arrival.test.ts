@@ -1,27 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GroundTruthServer, startGroundTruthServer } from "../fixtures/ground-truth-server.js";
-import { counterIn, runPlan, tempDir, writePlan } from "../helpers/run-plan.js";
+import { describe, expect, it } from "vitest";
+import { counterIn, runPlan, useGroundTruthServer, writePlan } from "../helpers/run-plan.js";
 
 // Arrival-rate precision through the whole engine: coordinator, 2 worker processes, real sockets.
 describe("open-model arrival precision (real clock, real sockets)", () => {
-  let server: GroundTruthServer;
-  const dir = tempDir();
-  beforeAll(async () => {
-    server = await startGroundTruthServer({ recordArrivals: false });
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const ctx = useGroundTruthServer();
+  const dir = ctx.dir;
 
   it("1,000/s for 10 s: every second within ±1 %, total within ±0.5 %", async () => {
-    server.reset();
+    ctx.server.reset();
     const plan = writePlan(
       dir,
       "rate.ts",
       `import { definePlan } from "strain";
 export default definePlan({
   name: "rate-1000",
-  baseUrl: "${server.url}",
+  baseUrl: "${ctx.server.url}",
   scenarios: {
     steady: {
       executor: "constant-arrival-rate", rate: 1000, duration: "10s", preAllocatedVUs: 50, maxVUs: 400,
@@ -34,7 +27,7 @@ export default definePlan({
     expect(result.status).toBe("completed");
     const total = result.summary.requests.scheduled;
     expect(Math.abs(total - 10_000)).toBeLessThanOrEqual(50);
-    expect(server.countOf("/ok")).toBe(result.summary.requests.ok);
+    expect(ctx.server.countOf("/ok")).toBe(result.summary.requests.ok);
     expect(result.summary.requests.dropped).toBe(0);
     // Whole seconds of the run (the last, partial interval only holds stragglers).
     const perSecond = intervals.filter((s) => s.index < 10).map((s) => counterIn(s, "http_req_started"));
@@ -46,14 +39,14 @@ export default definePlan({
   });
 
   it("ramp 0→500/s over 10 s starts the integral (2,500) ± 1 iterations", async () => {
-    server.reset();
+    ctx.server.reset();
     const plan = writePlan(
       dir,
       "ramp.ts",
       `import { definePlan } from "strain";
 export default definePlan({
   name: "ramp-500",
-  baseUrl: "${server.url}",
+  baseUrl: "${ctx.server.url}",
   scenarios: {
     ramp: {
       executor: "ramping-arrival-rate", startRate: 0, preAllocatedVUs: 20, maxVUs: 200,
@@ -65,7 +58,7 @@ export default definePlan({
     );
     const { result } = await runPlan(plan, { workers: 2, runsDir: dir });
     expect(Math.abs(result.summary.requests.scheduled - 2500)).toBeLessThanOrEqual(1);
-    expect(server.countOf("/ok")).toBe(result.summary.requests.ok);
+    expect(ctx.server.countOf("/ok")).toBe(result.summary.requests.ok);
     expect(result.summary.requests.ok).toBe(result.summary.requests.scheduled);
   });
 });

@@ -1,7 +1,6 @@
 import { createServer } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GroundTruthServer, startGroundTruthServer } from "../fixtures/ground-truth-server.js";
-import { runPlan, tempDir, writePlan } from "../helpers/run-plan.js";
+import { describe, expect, it } from "vitest";
+import { runPlan, useGroundTruthServer, writePlan } from "../helpers/run-plan.js";
 
 /** A port nothing listens on: bind, read the port, close. */
 async function closedPort(): Promise<number> {
@@ -13,25 +12,19 @@ async function closedPort(): Promise<number> {
 }
 
 describe("every scheduled request ends in exactly one class", () => {
-  let server: GroundTruthServer;
-  const dir = tempDir();
-  beforeAll(async () => {
-    server = await startGroundTruthServer({ recordArrivals: false });
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const ctx = useGroundTruthServer();
+  const dir = ctx.dir;
 
   it("counts ok, http_error, each net_error kind, dropped and in_flight_at_stop, and the invariant holds", async () => {
     const dead = await closedPort();
-    const undeclared = server.url.replace("127.0.0.1", "localhost");
+    const undeclared = ctx.server.url.replace("127.0.0.1", "localhost");
     const plan = writePlan(
       dir,
       "classes.ts",
       `import { definePlan } from "strain";
 export default definePlan({
   name: "classes",
-  baseUrl: "${server.url}",
+  baseUrl: "${ctx.server.url}",
   hosts: ["127.0.0.1"],
   scenarios: {
     each: {
@@ -77,6 +70,6 @@ export default definePlan({
     expect(slow.count + r.dropped).toBe(40);
     expect(r.scheduled).toBe(r.started + r.dropped);
     // The undeclared host was never contacted: only the 3 direct /ok requests arrived.
-    expect(server.countOf("/ok")).toBe(3);
+    expect(ctx.server.countOf("/ok")).toBe(3);
   });
 });

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GroundTruthServer, startGroundTruthServer } from "../fixtures/ground-truth-server.js";
-import { runPlan, tempDir, writePlan } from "../helpers/run-plan.js";
+import { describe, expect, it } from "vitest";
+import { runPlan, useGroundTruthServer, writePlan } from "../helpers/run-plan.js";
 
 function stallPlan(url: string): string {
   return `import { definePlan } from "strain";
@@ -17,26 +16,20 @@ export default definePlan({
 }
 
 describe("latency ground truth through the whole engine", () => {
-  let server: GroundTruthServer;
-  const dir = tempDir();
-  beforeAll(async () => {
-    server = await startGroundTruthServer({ recordArrivals: false });
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const ctx = useGroundTruthServer();
+  const dir = ctx.dir;
 
   it("coordinated omission: all responses held 2 s from t = 5 s → p50 < 20 ms, p95 ≥ 1 s, max ≥ 1.9 s, nothing dropped", async () => {
-    server.reset();
-    const plan = writePlan(dir, "stall.ts", stallPlan(server.url));
+    ctx.server.reset();
+    const plan = writePlan(dir, "stall.ts", stallPlan(ctx.server.url));
     const { result } = await runPlan(plan, {
       workers: 2,
       runsDir: dir,
       observer: {
         onStart: ({ runStartEpoch }) => {
           // Time zero of the stall window = the run's start (interval 0), in the server's clock.
-          server.markStart();
-          server.stallAt(5000 + (runStartEpoch - Date.now()), 2000);
+          ctx.server.markStart();
+          ctx.server.stallAt(5000 + (runStartEpoch - Date.now()), 2000);
         },
       },
     });
@@ -49,8 +42,8 @@ describe("latency ground truth through the whole engine", () => {
   });
 
   it("the same plan without the stall → p99 < 50 ms", async () => {
-    server.reset();
-    const plan = writePlan(dir, "nostall.ts", stallPlan(server.url));
+    ctx.server.reset();
+    const plan = writePlan(dir, "nostall.ts", stallPlan(ctx.server.url));
     const { result } = await runPlan(plan, { workers: 2, runsDir: dir });
     const row = result.summary.requestsByName.find((r) => r.name === "delay")!;
     expect(row.count).toBe(2400);
@@ -58,14 +51,14 @@ describe("latency ground truth through the whole engine", () => {
   });
 
   it("no false correction: a fixed 20 ms server at 20/s → min ≥ 20 ms, one sample per response", async () => {
-    server.reset();
+    ctx.server.reset();
     const plan = writePlan(
       dir,
       "fixed.ts",
       `import { definePlan } from "strain";
 export default definePlan({
   name: "fixed-20ms",
-  baseUrl: "${server.url}",
+  baseUrl: "${ctx.server.url}",
   scenarios: {
     fixed: {
       executor: "constant-arrival-rate", rate: 20, duration: "5s", preAllocatedVUs: 5, maxVUs: 50,
@@ -76,7 +69,7 @@ export default definePlan({
     );
     const { result } = await runPlan(plan, { workers: 2, runsDir: dir });
     const row = result.summary.requestsByName.find((r) => r.name === "fixed")!;
-    expect(row.count).toBe(server.countOf("/delay"));
+    expect(row.count).toBe(ctx.server.countOf("/delay"));
     expect(row.count).toBe(100);
     expect(row.min).toBeGreaterThanOrEqual(20);
     expect(row.p50).toBeLessThan(40);

@@ -1,28 +1,21 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GroundTruthServer, startGroundTruthServer } from "../fixtures/ground-truth-server.js";
-import { runPlan, tempDir, writePlan } from "../helpers/run-plan.js";
+import { describe, expect, it } from "vitest";
+import { runPlan, useGroundTruthServer, writePlan } from "../helpers/run-plan.js";
 
 describe("VU runtime through the engine", () => {
-  let server: GroundTruthServer;
-  const dir = tempDir();
-  beforeAll(async () => {
-    server = await startGroundTruthServer({ recordArrivals: false });
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const ctx = useGroundTruthServer();
+  const dir = ctx.dir;
 
   it("setup and teardown run once per run (not per worker); every VU gets setup's data", async () => {
-    server.reset();
+    ctx.server.reset();
     const plan = writePlan(
       dir,
       "setup.ts",
       `import { definePlan } from "strain";
 export default definePlan({
   name: "setup-once",
-  baseUrl: "${server.url}",
+  baseUrl: "${ctx.server.url}",
   setup: async (ctx) => {
     const res = await ctx.http.get("/echo?phase=setup", { responseType: "json" });
     return { token: "t-" + (res.json() as { query: { phase: string } }).query.phase };
@@ -41,22 +34,22 @@ export default definePlan({
     );
     const { result } = await runPlan(plan, { workers: 3, runsDir: dir });
     expect(result.status).toBe("completed");
-    expect(server.countOf("/echo")).toBe(1);
-    expect(server.countOf("/delay")).toBe(1);
+    expect(ctx.server.countOf("/echo")).toBe(1);
+    expect(ctx.server.countOf("/delay")).toBe(1);
     expect(result.summary.requestsByName.map((r) => [r.name, r.count])).toEqual([["has-data", 20]]);
     // setup's and teardown's own requests are not part of the load's numbers
     expect(result.summary.requests.scheduled).toBe(20);
   });
 
   it("a failing setup stops the run before any load, with the setup exit code", async () => {
-    server.reset();
+    ctx.server.reset();
     const plan = writePlan(
       dir,
       "badsetup.ts",
       `import { definePlan } from "strain";
 export default definePlan({
   name: "bad-setup",
-  baseUrl: "${server.url}",
+  baseUrl: "${ctx.server.url}",
   setup: () => { throw new Error("no admin user"); },
   scenarios: { s: { executor: "constant-vus", vus: 1, duration: "1s", flow: async (vu) => { await vu.http.get("/ok"); } } },
 });`,
@@ -65,7 +58,7 @@ export default definePlan({
     expect(result.exitCode).toBe(100);
     expect(result.status).toBe("failed");
     expect(result.reason).toMatch(/setup\(\) failed: no admin user/);
-    expect(server.count).toBe(0);
+    expect(ctx.server.count).toBe(0);
   });
 
   it("transactions, checks and transaction failures are counted exactly", async () => {
@@ -75,7 +68,7 @@ export default definePlan({
       `import { definePlan } from "strain";
 export default definePlan({
   name: "tx",
-  baseUrl: "${server.url}",
+  baseUrl: "${ctx.server.url}",
   scenarios: {
     s: {
       executor: "per-vu-iterations", vus: 2, iterations: 10,
@@ -112,7 +105,7 @@ export default definePlan({
       `import { definePlan } from "strain";
 export default definePlan({
   name: "cap",
-  baseUrl: "${server.url}",
+  baseUrl: "${ctx.server.url}",
   options: { maxTagSets: 20 },
   scenarios: {
     s: {
@@ -134,12 +127,12 @@ export default definePlan({
   });
 
   it("runs a YAML plan with declarative steps", async () => {
-    server.reset();
+    ctx.server.reset();
     const yamlPath = join(dir, "steps.yaml");
     writeFileSync(
       yamlPath,
       `name: yaml-steps
-baseUrl: ${server.url}
+baseUrl: ${ctx.server.url}
 scenarios:
   browse:
     executor: shared-iterations

@@ -1,18 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GroundTruthServer, startGroundTruthServer } from "../fixtures/ground-truth-server.js";
-import { runPlan, tempDir, writePlan } from "../helpers/run-plan.js";
+import { describe, expect, it } from "vitest";
+import { runPlan, useGroundTruthServer, writePlan } from "../helpers/run-plan.js";
 
 describe("secrets never reach the run directory", () => {
-  let server: GroundTruthServer;
-  const dir = tempDir();
-  beforeAll(async () => {
-    server = await startGroundTruthServer({ recordArrivals: false });
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const ctx = useGroundTruthServer();
+  const dir = ctx.dir;
 
   it("env secrets, Authorization and Cookie values are absent from every file, even when a flow throws them", async () => {
     const token = "tok_9f8e7d6c5b4a";
@@ -24,7 +17,7 @@ describe("secrets never reach the run directory", () => {
       `import { definePlan } from "strain";
 export default definePlan({
   name: "secrets",
-  baseUrl: "${server.url}",
+  baseUrl: "${ctx.server.url}",
   options: { secrets: ["API_TOKEN"] },
   scenarios: {
     s: {

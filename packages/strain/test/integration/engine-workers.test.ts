@@ -3,18 +3,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GroundTruthServer, startGroundTruthServer } from "../fixtures/ground-truth-server.js";
-import { runPlan, tempDir, writePlan } from "../helpers/run-plan.js";
+import { runPlan, tempDir, useGroundTruthServer, writePlan } from "../helpers/run-plan.js";
 
 describe("segments over worker processes", () => {
-  let server: GroundTruthServer;
-  const dir = tempDir();
-  beforeAll(async () => {
-    server = await startGroundTruthServer({ recordArrivals: false });
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const ctx = useGroundTruthServer();
+  const dir = ctx.dir;
 
   const closedPlan = (url: string) => `import { definePlan } from "strain";
 export default definePlan({
@@ -33,14 +26,14 @@ export default definePlan({
 });`;
 
   it("1 worker and 4 workers run the same closed-model plan with identical request counts", async () => {
-    const plan = writePlan(dir, "closed.ts", closedPlan(server.url));
+    const plan = writePlan(dir, "closed.ts", closedPlan(ctx.server.url));
     const counts: Record<string, number>[] = [];
     for (const workers of [1, 4]) {
-      server.reset();
+      ctx.server.reset();
       const { result } = await runPlan(plan, { workers, runsDir: dir });
       expect(result.status).toBe("completed");
       const byName = Object.fromEntries(result.summary.requestsByName.map((r) => [r.name, r.count]));
-      expect(server.count).toBe(result.summary.requests.ok);
+      expect(ctx.server.count).toBe(result.summary.requests.ok);
       counts.push(byName);
     }
     expect(counts[0]).toEqual({ a: 70, b: 70, c: 53 });

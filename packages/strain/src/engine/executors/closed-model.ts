@@ -1,3 +1,4 @@
+import type { TimerHandle } from "../clock.js";
 import { ExecutorBase } from "./executor-base.js";
 import type { VUSlot } from "./vu-pool.js";
 
@@ -11,6 +12,7 @@ export abstract class ClosedModelExecutor extends ExecutorBase {
   /** VU loops currently running (includes VUs finishing an iteration while ramping down). */
   protected loops = 0;
   private readonly looping: boolean[] = [];
+  private endTimer: TimerHandle | null = null;
 
   /** Global iteration number of the next iteration of `slot`, or -1 when this VU has no more work. */
   protected abstract nextIteration(slot: VUSlot): number;
@@ -29,6 +31,29 @@ export abstract class ClosedModelExecutor extends ExecutorBase {
 
   protected override quiescent(): boolean {
     return this.loops === 0;
+  }
+
+  /**
+   * Bounded scenarios: end `ms` from now (duration or maxDuration), giving in-flight iterations
+   * gracefulStop; `halt()` cancels it when the scenario ends earlier.
+   */
+  protected endAfter(ms: number): void {
+    this.endTimer = this.clock.setTimeout(() => {
+      this.endTimer = null;
+      this.end(this.scenario.gracefulStopMs);
+    }, ms);
+  }
+
+  protected halt(): void {
+    if (this.endTimer !== null) this.clock.clearTimeout(this.endTimer);
+    this.endTimer = null;
+  }
+
+  /** Allocate `vus` VUs, start each one's loop, and report the VU count. */
+  protected startVUs(vus: number): void {
+    for (let v = 0; v < vus; v++) this.pool.allocate();
+    for (const slot of this.pool.slots) this.startLoop(slot);
+    this.reportVUs();
   }
 
   /** Start the loop of `slot` unless it is already running. Callers report VU counts afterwards. */

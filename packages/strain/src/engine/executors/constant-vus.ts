@@ -1,5 +1,4 @@
 import type { ResolvedScenarioOf } from "../../plan/resolved.js";
-import type { TimerHandle } from "../clock.js";
 import type { ExecutionHost, Segment } from "../executor-types.js";
 import { segmentShare, stripeIteration } from "../segment.js";
 import { ClosedModelExecutor } from "./closed-model.js";
@@ -11,7 +10,6 @@ import { ClosedModelExecutor } from "./closed-model.js";
 export class ConstantVUsExecutor extends ClosedModelExecutor {
   readonly plannedDuration: number;
   private started = 0;
-  private endTimer: TimerHandle | null = null;
 
   constructor(
     private readonly config: ResolvedScenarioOf<"constant-vus">,
@@ -27,19 +25,9 @@ export class ConstantVUsExecutor extends ClosedModelExecutor {
       this.end(0);
       return;
     }
-    this.endTimer = this.clock.setTimeout(() => {
-      this.endTimer = null;
-      this.end(this.config.gracefulStopMs);
-    }, this.config.durationMs);
+    this.endAfter(this.config.durationMs);
     const vus = segmentShare(this.config.vus, this.segment);
-    for (let v = 0; v < vus; v++) this.pool.allocate();
-    for (const slot of this.pool.slots) this.startLoop(slot);
-    this.reportVUs();
-  }
-
-  protected halt(): void {
-    if (this.endTimer !== null) this.clock.clearTimeout(this.endTimer);
-    this.endTimer = null;
+    this.startVUs(vus);
   }
 
   protected nextIteration(): number {

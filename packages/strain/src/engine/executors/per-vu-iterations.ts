@@ -1,5 +1,4 @@
 import type { ResolvedScenarioOf } from "../../plan/resolved.js";
-import type { TimerHandle } from "../clock.js";
 import type { ExecutionHost, Segment } from "../executor-types.js";
 import { segmentOffset, segmentShare } from "../segment.js";
 import { ClosedModelExecutor } from "./closed-model.js";
@@ -15,7 +14,6 @@ export class PerVUIterationsExecutor extends ClosedModelExecutor {
   readonly plannedDuration: number;
   private readonly done: number[] = [];
   private readonly firstVU: number;
-  private endTimer: TimerHandle | null = null;
 
   constructor(
     private readonly config: ResolvedScenarioOf<"per-vu-iterations">,
@@ -33,21 +31,9 @@ export class PerVUIterationsExecutor extends ClosedModelExecutor {
       this.end(0);
       return;
     }
-    this.endTimer = this.clock.setTimeout(() => {
-      this.endTimer = null;
-      this.end(this.config.gracefulStopMs);
-    }, this.config.maxDurationMs);
-    for (let v = 0; v < vus; v++) {
-      this.pool.allocate();
-      this.done.push(0);
-    }
-    for (const slot of this.pool.slots) this.startLoop(slot);
-    this.reportVUs();
-  }
-
-  protected halt(): void {
-    if (this.endTimer !== null) this.clock.clearTimeout(this.endTimer);
-    this.endTimer = null;
+    this.endAfter(this.config.maxDurationMs);
+    for (let v = 0; v < vus; v++) this.done.push(0);
+    this.startVUs(vus);
   }
 
   protected nextIteration(slot: VUSlot): number {

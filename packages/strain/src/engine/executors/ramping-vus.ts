@@ -107,7 +107,7 @@ export class RampingVUsExecutor extends ClosedModelExecutor {
     this.advance();
   }
 
-  protected halt(): void {
+  protected override halt(): void {
     if (this.timelineTimer !== null) this.clock.clearTimeout(this.timelineTimer);
     this.timelineTimer = null;
   }

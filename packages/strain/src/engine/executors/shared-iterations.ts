@@ -1,5 +1,4 @@
 import type { ResolvedScenarioOf } from "../../plan/resolved.js";
-import type { TimerHandle } from "../clock.js";
 import type { ExecutionHost, Segment } from "../executor-types.js";
 import { type IterationBlock, segmentShare, sharedIterationBlock } from "../segment.js";
 import { ClosedModelExecutor } from "./closed-model.js";
@@ -14,7 +13,6 @@ export class SharedIterationsExecutor extends ClosedModelExecutor {
   readonly plannedDuration: number;
   private readonly block: IterationBlock;
   private taken = 0;
-  private endTimer: TimerHandle | null = null;
 
   constructor(
     private readonly config: ResolvedScenarioOf<"shared-iterations">,
@@ -32,18 +30,8 @@ export class SharedIterationsExecutor extends ClosedModelExecutor {
       this.end(0);
       return;
     }
-    this.endTimer = this.clock.setTimeout(() => {
-      this.endTimer = null;
-      this.end(this.config.gracefulStopMs);
-    }, this.config.maxDurationMs);
-    for (let v = 0; v < vus; v++) this.pool.allocate();
-    for (const slot of this.pool.slots) this.startLoop(slot);
-    this.reportVUs();
-  }
-
-  protected halt(): void {
-    if (this.endTimer !== null) this.clock.clearTimeout(this.endTimer);
-    this.endTimer = null;
+    this.endAfter(this.config.maxDurationMs);
+    this.startVUs(vus);
   }
 
   protected nextIteration(): number {
