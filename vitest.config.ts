@@ -18,7 +18,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "parallel",
-          include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+          include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "targets/*/src/**/*.test.ts", "targets/*/test/**/*.test.ts"],
           exclude: [...TIMED, "**/node_modules/**"],
           sequence: { groupOrder: 0 },
         },
