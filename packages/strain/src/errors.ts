@@ -52,6 +52,8 @@ export function hasCode(err: unknown, code: ErrorCode): boolean {
  */
 export const ExitCodes = {
   OK: 0,
+  /** With --strict: no criterion failed, but some missed their target (warnings). */
+  CRITERIA_WARNINGS: 98,
   /** Some criteria missed their threshold (k6: ThresholdsHaveFailed). */
   CRITERIA_FAILED: 99,
   /** setup() threw (k6: SetupTimeout/ScriptException family). */

@@ -1,8 +1,25 @@
 /**
- * Strain's public entry for plans: `definePlan` and the plan/VU types. User plans are bundled
- * together with this file, so it imports nothing at run time.
+ * Strain's public entry for plans: `definePlan`, criteria presets, and the plan/VU/criteria types.
+ * User plans are bundled together with this file, so it imports nothing heavy at run time (the
+ * presets are plain data).
  */
 import type { PlanDefinition } from "./plan/types.js";
+
+export type {
+  CriteriaEntry,
+  CriterionDefinition,
+  CriterionDuration,
+  CriterionValue,
+  K6ThresholdObject,
+  K6Thresholds,
+  PresetName,
+  PresetOverrides,
+  PresetReference,
+  TagCondition,
+  WhereFilter,
+  WindowSpec,
+} from "./criteria/definition.js";
+export { type PresetRowId, preset, presets, type TypedPresetOverrides } from "./criteria/presets.js";
 
 export type {
   ConstantArrivalRateConfig,

@@ -34,16 +34,20 @@ export async function runMain(argv: readonly string[], io: CliIO): Promise<numbe
     .option("-o, --out-dir <dir>", "parent folder of run directories", "runs")
     .option("-e, --env <KEY=VALUE...>", "variables for flows (vu.env)")
     .option("-q, --quiet", "no live progress; only the end summary")
+    .option("--strict", "exit 98 when criteria only warn (missed targets), instead of 0")
+    .option("--junit <file>", "write the criteria verdicts as JUnit XML (one test case per row)")
     .action(async (plan: string, opts: RunFlags) => {
       exitCode = await runCommand(plan, opts, io);
     });
 
   program
     .command("report")
-    .description("rebuild summary.json of a run directory from its series.ndjson")
+    .description("rebuild summary.json of a run directory from its series.ndjson, verdicts included")
     .argument("<dir>", "run directory")
-    .action(async (dir: string) => {
-      exitCode = await reportCommand(dir, io);
+    .option("--strict", "exit 98 when criteria only warn (missed targets), instead of 0")
+    .option("--junit <file>", "write the criteria verdicts as JUnit XML (one test case per row)")
+    .action(async (dir: string, opts: ReportFlags) => {
+      exitCode = await reportCommand(dir, io, opts);
     });
 
   program
@@ -71,6 +75,13 @@ export interface RunFlags {
   outDir: string;
   env?: string[];
   quiet?: boolean;
+  strict?: boolean;
+  junit?: string;
+}
+
+export interface ReportFlags {
+  strict?: boolean;
+  junit?: string;
 }
 
 function parsePositiveInt(v: string): number {

@@ -4,6 +4,7 @@ import { renderSummary } from "../results/text-summary.js";
 import { type CliIO, formatError } from "./io.js";
 import type { RunFlags } from "./main.js";
 import { createProgress } from "./progress.js";
+import { writeJUnitFile } from "./report.js";
 
 /** `strain run <plan>`: validate (nothing sent on error), run, print the summary, map the exit code. */
 export async function runCommand(planPath: string, flags: RunFlags, io: CliIO): Promise<number> {
@@ -21,6 +22,7 @@ export async function runCommand(planPath: string, flags: RunFlags, io: CliIO): 
     runsDir: flags.outDir,
     env,
     observer: progress,
+    strict: flags.strict === true,
   });
   try {
     await coordinator.prepare();
@@ -52,6 +54,9 @@ export async function runCommand(planPath: string, flags: RunFlags, io: CliIO): 
     io.stdout.write(`\nrun directory: ${result.runDir}\n`);
     if (result.status !== "completed" && result.reason !== undefined) {
       io.stderr.write(`strain: run ${result.status}: ${result.reason}\n`);
+    }
+    if (flags.junit !== undefined && !writeJUnitFile(flags.junit, result.summary, io)) {
+      return result.exitCode === ExitCodes.OK ? ExitCodes.OUTPUT_FAILED : result.exitCode;
     }
     return result.exitCode;
   } catch (err) {

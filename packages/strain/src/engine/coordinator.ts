@@ -4,6 +4,10 @@ import { cpus, hostname, tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { exitCodeWithCriteria } from "../criteria/exit-code.js";
+import { LiveCriteria } from "../criteria/live.js";
+import { buildTimeline } from "../criteria/timeline.js";
+import type { CriteriaAbort } from "../criteria/verdict.js";
 import { readFeederRows, UniqueRowCursor } from "../data/feeders.js";
 import { deserializeError, ErrorCodes, type ExitCode, ExitCodes, hasCode, StrainError } from "../errors.js";
 import { mergeSnapshots } from "../metrics/merge.js";
@@ -38,6 +42,8 @@ export interface RunOptions {
   /** Variables handed to flows as `vu.env`. */
   env?: Readonly<Record<string, string>>;
   observer?: RunObserver;
+  /** Criteria warnings (missed targets) make the exit code CRITERIA_WARNINGS instead of OK. */
+  strict?: boolean;
 }
 
 /**
@@ -104,6 +110,10 @@ export class Coordinator {
   private finish!: () => void;
   private uniqueCursors = new Map<string, UniqueRowCursor>();
   private runStartEpoch = 0;
+  /** Judges `abortOnFail` criteria on the merged intervals; undefined when the plan has none. */
+  private live: LiveCriteria | undefined;
+  /** The criterion that stopped the run, if one did. */
+  private criteriaAbort: CriteriaAbort | undefined;
 
   constructor(private readonly options: RunOptions) {}
 
@@ -190,6 +200,12 @@ export class Coordinator {
         workers,
         runStartEpoch: this.runStartEpoch,
       });
+      this.live = LiveCriteria.create({
+        rows: plan.criteria ?? [],
+        timeline: buildTimeline(plan),
+        onAbort: (a) => this.stopOnCriterion(a),
+      });
+      this.live?.start(this.runStartEpoch);
       for (const w of this.workers) this.send(w, { type: "start", atEpoch: this.runStartEpoch });
       await this.finished;
     }
@@ -208,15 +224,25 @@ export class Coordinator {
     return this.end(this.status, this.reason, this.exitCode);
   }
 
-  /** First Ctrl-C: stop new iterations, drain in-flight ones up to gracefulStop. */
-  abort(reason: string): void {
+  /**
+   * First Ctrl-C: stop new iterations, drain in-flight ones up to gracefulStop. The run ends
+   * `aborted` with `exitCode` (a signal's by default).
+   */
+  abort(reason: string, exitCode: ExitCode = ExitCodes.ABORTED_BY_SIGNAL): void {
     if (this.aborting) return;
     this.aborting = true;
     this.status = "aborted";
     this.reason = reason;
-    this.exitCode = ExitCodes.ABORTED_BY_SIGNAL;
+    this.exitCode = exitCode;
     this.warn(`run aborted: ${reason}; draining in-flight iterations`);
     for (const w of this.workers) this.send(w, { type: "stop", reason });
+  }
+
+  /** An `abortOnFail` criterion failed: stop like `abort`, with the criteria-failed code and the row named. */
+  stopOnCriterion(abort: CriteriaAbort): void {
+    if (this.aborting) return;
+    this.criteriaAbort = abort;
+    this.abort(abort.message, ExitCodes.CRITERIA_FAILED);
   }
 
   /** Second Ctrl-C: kill every worker now; the summary is written from what has arrived. */
@@ -242,6 +268,8 @@ export class Coordinator {
         plannedDurationMs: plannedDurationMs(s),
         flows: s.flows.map((f) => f.name),
       })),
+      criteria: [...(plan.criteria ?? [])],
+      timeline: buildTimeline(plan),
       versions: { strain: strainVersion(), node: process.version },
       host: { hostname: hostname(), platform: process.platform, arch: process.arch, cpus: cpus().length },
       runStartEpoch: null,
@@ -419,6 +447,8 @@ export class Coordinator {
       this.options.observer?.onSnapshot?.(merged);
     }
     this.series.append(lines);
+    // After the append: a criterion that stops the run then finds its evidence in the series.
+    for (const k of this.snapshots.slice(-ready.length)) this.live?.add(k);
   }
 
   private recordErrors(errors: readonly ErrorSample[], dropped: number): void {
@@ -443,28 +473,35 @@ export class Coordinator {
   }
 
   private end(status: RunStatus, reason: string | undefined, exitCode: ExitCode): RunResult {
-    this.series.append([
-      {
-        type: "end",
-        time: Date.now(),
-        status,
-        ...(reason !== undefined ? { reason } : {}),
-        exitCode,
-        errorsNotSampled: this.errorsDropped,
-      },
-    ]);
-    this.series.close();
-    this.errorsOut.close();
+    this.live?.stop();
+    const endedAt = Date.now();
+    const criteriaAbort = this.criteriaAbort;
     const summary = buildSummary({
       info: JSON.parse(readFileSync(join(this.runDir, "run.json"), "utf8")) as RunInfo,
       snapshots: this.snapshots,
       warnings: this.warnings,
       status,
-      endedAt: Date.now(),
+      endedAt,
       ...(reason !== undefined ? { reason } : {}),
+      ...(criteriaAbort !== undefined ? { criteriaAbort } : {}),
       errorsSampled: this.errorLines,
       errorsDropped: this.errorsDropped,
     });
+    // The verdicts decide the code of a run that otherwise completed (criteria/exit-code.ts).
+    exitCode = exitCodeWithCriteria(exitCode, summary.criteria, this.options.strict === true);
+    this.series.append([
+      {
+        type: "end",
+        time: endedAt,
+        status,
+        ...(reason !== undefined ? { reason } : {}),
+        exitCode,
+        errorsNotSampled: this.errorsDropped,
+        ...(criteriaAbort !== undefined ? { abortedBy: criteriaAbort } : {}),
+      },
+    ]);
+    this.series.close();
+    this.errorsOut.close();
     writeJsonAtomic(join(this.runDir, "summary.json"), summary);
     const result: RunResult = {
       runDir: this.runDir,

@@ -1,3 +1,4 @@
+import type { ResolvedCriterion } from "../criteria/resolved.js";
 import type {
   ExecutorName,
   FeederConfig,
@@ -88,6 +89,8 @@ export interface ResolvedPlan {
   feeders: Readonly<Record<string, Required<FeederConfig> & { path: string }>>;
   metrics: Readonly<Record<string, "counter" | "trend" | "rate" | "gauge">>;
   scenarios: readonly ResolvedScenario[];
+  /** Criteria rows from `criteria` and `thresholds`, presets expanded (criteria/resolved.ts); absent when none. */
+  criteria?: readonly ResolvedCriterion[];
   setup?: PlanDefinition["setup"];
   teardown?: PlanDefinition["teardown"];
 }

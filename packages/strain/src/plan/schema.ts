@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { criteriaSchema, thresholdsSchema } from "../criteria/schema.js";
 import { describeValue } from "./describe-value.js";
 import { suggest } from "./did-you-mean.js";
 import { durationHint, sizeHint, tryParseDuration, tryParseSize } from "./duration.js";
@@ -487,6 +488,8 @@ export const planSchema = strictObject({
     .optional(),
   metrics: z.record(z.string(), z.enum(METRIC_TYPES)).optional(),
   scenarios: z.record(z.string(), scenarioSchema),
+  criteria: criteriaSchema.optional(),
+  thresholds: thresholdsSchema.optional(),
   setup: fn<(...args: never[]) => unknown>().optional(),
   teardown: fn<(...args: never[]) => unknown>().optional(),
 });

@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import { extname, resolve } from "node:path";
+import { analyzeCriteria, criteriaContextOf } from "../criteria/analyze.js";
 import { BUILTIN_METRICS } from "../metrics/builtin-metrics.js";
 import { createHostMatcher, hostEntryOf, parseHostEntry } from "./hosts.js";
 import type { PlanProblem } from "./problem.js";
@@ -36,7 +37,15 @@ export function checkSemantics(input: unknown, planDir: string): PlanProblem[] {
   checkScenarios(input, hosts, add);
   checkMetrics(input, add);
   checkFeeders(input, planDir, add);
+  checkCriteria(input, add);
   return problems;
+}
+
+/** Criteria across rows and against scenarios and metrics (each entry's shape is the schema's). */
+function checkCriteria(input: Record<string, unknown>, add: Add): void {
+  if (input.criteria === undefined && input.thresholds === undefined) return;
+  const { problems } = analyzeCriteria(input, criteriaContextOf(input));
+  for (const p of problems) add(p.path, p.message, p.hint);
 }
 
 interface HostContext {

@@ -4,6 +4,8 @@
  * defaults filled).
  */
 
+import type { CriteriaEntry, K6Thresholds } from "../criteria/definition.js";
+
 /** "500ms", "2s", "1m30s", "1h" — or a number of milliseconds. */
 export type Duration = string | number;
 
@@ -139,6 +141,10 @@ export interface PlanDefinition<SetupData = unknown> {
   /** User metrics: name → type. */
   metrics?: Readonly<Record<string, "counter" | "trend" | "rate" | "gauge">>;
   scenarios: Readonly<Record<string, ScenarioConfig>>;
+  /** The criteria table: rows of target and threshold, text rows, presets (docs/criteria.md). */
+  criteria?: readonly CriteriaEntry[];
+  /** k6's threshold syntax (`"http_req_duration{category:login}": ["p(95)<2000"]`): rows with a threshold only. */
+  thresholds?: K6Thresholds;
   /** Runs once per run, in the coordinator, before any scenario; its JSON-able result is `vu.setupData`. */
   setup?: (ctx: SetupContext) => Promise<SetupData> | SetupData;
   /** Runs once per run after every scenario, with setup's data. */

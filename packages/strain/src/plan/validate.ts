@@ -1,4 +1,5 @@
 import { dirname, resolve } from "node:path";
+import { analyzeCriteria, criteriaContextOf } from "../criteria/analyze.js";
 import { ErrorCodes, StrainError } from "../errors.js";
 import { PLAN_DEFAULTS } from "./defaults.js";
 import { parseDuration, parseSize } from "./duration.js";
@@ -90,6 +91,8 @@ function resolvePlan(p: PlanDefinition, planDir: string): ResolvedPlan {
     metrics: { ...p.metrics },
     scenarios: Object.entries(p.scenarios).map(([name, sc]) => resolveScenario(name, sc)),
   };
+  const criteria = analyzeCriteria(p, criteriaContextOf(p as unknown as Record<string, unknown>)).rows;
+  if (criteria.length > 0) plan.criteria = criteria;
   if (p.description !== undefined) plan.description = p.description;
   if (p.baseUrl !== undefined) plan.baseUrl = p.baseUrl;
   if (p.setup !== undefined) plan.setup = p.setup;

@@ -9,6 +9,9 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
+import type { ResolvedCriterion } from "../criteria/resolved.js";
+import type { RunTimeline } from "../criteria/timeline.js";
+import type { CriteriaAbort } from "../criteria/verdict.js";
 import { ErrorCodes, StrainError } from "../errors.js";
 import type { IntervalSnapshot } from "../metrics/types.js";
 
@@ -16,7 +19,8 @@ import type { IntervalSnapshot } from "../metrics/types.js";
  * The run directory: a stable, versioned format.
  *
  *   runs/<UTC time>-<plan>/
- *     run.json        what ran: plan, options, versions, host, start
+ *     run.json        what ran: plan, options, versions, host, start; criteria rows and the
+ *                     plan's timeline (stages, rates), so verdicts can be recomputed
  *     series.ndjson   one line per event, appended and fsync'd as it happens:
  *                       {"type":"interval", ...IntervalSnapshot}   merged over workers
  *                       {"type":"warning", time, message}
@@ -42,6 +46,8 @@ export type SeriesLine =
       exitCode?: number;
       /** Error details seen but not written to errors.ndjson (sampling). */
       errorsNotSampled?: number;
+      /** The `abortOnFail` criterion that stopped the run. */
+      abortedBy?: CriteriaAbort;
     };
 
 export interface RunInfo {
@@ -49,6 +55,10 @@ export interface RunInfo {
   plan: { name: string; path: string; description?: string };
   options: { workers: number; intervalMs: number; env: string[] };
   scenarios: { name: string; executor: string; plannedDurationMs: number; flows: string[] }[];
+  /** The resolved criteria rows (absent in run directories older than criteria). */
+  criteria?: ResolvedCriterion[];
+  /** The plan's load over time: what criteria windows and arrival targets are computed from. */
+  timeline?: RunTimeline;
   versions: { strain: string; node: string };
   host: { hostname: string; platform: string; arch: string; cpus: number };
   /** Epoch ms of interval 0 (null until the load starts). */

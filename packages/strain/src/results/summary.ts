@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { evaluateCriteria } from "../criteria/evaluate.js";
+import type { CriteriaAbort, CriteriaReport } from "../criteria/verdict.js";
 import { Aggregator, type MetricStats, type TagFilter, type TrendStats } from "../metrics/aggregate.js";
 import type { IntervalSnapshot } from "../metrics/types.js";
 import type { NetErrorKind } from "../plan/types.js";
@@ -65,6 +67,8 @@ export interface Summary {
   metrics: Record<string, SerializedStats>;
   warnings: string[];
   errors: { sampled: number; notSampled: number };
+  /** Verdict per criteria row (null when the plan has no criteria). */
+  criteria: CriteriaReport | null;
 }
 
 export type SerializedStats = Omit<TrendStats, "p"> | Exclude<MetricStats, TrendStats>;
@@ -78,6 +82,8 @@ export interface SummaryInput {
   endedAt?: number;
   errorsSampled: number;
   errorsDropped: number;
+  /** The `abortOnFail` criterion that stopped the run. */
+  criteriaAbort?: CriteriaAbort;
 }
 
 function count(agg: Aggregator, metric: string, filter?: TagFilter): number {
@@ -239,6 +245,15 @@ export function buildSummary(input: SummaryInput): Summary {
     metrics,
     warnings: [...input.warnings],
     errors: { sampled: input.errorsSampled, notSampled: input.errorsDropped },
+    criteria:
+      input.info?.criteria !== undefined && input.info.criteria.length > 0
+        ? evaluateCriteria(
+            input.info.criteria,
+            input.info.timeline ?? null,
+            input.snapshots,
+            input.criteriaAbort,
+          )
+        : null,
   };
 }
 
@@ -271,6 +286,7 @@ export function rebuildSummary(dir: string): { summary: Summary; truncated: bool
   let reason: string | undefined;
   let endedAt: number | undefined;
   let errorsDropped = 0;
+  let criteriaAbort: CriteriaAbort | undefined;
   for (const l of lines) {
     if (l.type === "interval") {
       const { type: _t, ...snap } = l;
@@ -281,6 +297,7 @@ export function rebuildSummary(dir: string): { summary: Summary; truncated: bool
       reason = l.reason;
       endedAt = l.time;
       errorsDropped = l.errorsNotSampled ?? 0;
+      criteriaAbort = l.abortedBy;
     }
   }
   if (status === "incomplete")
@@ -299,6 +316,7 @@ export function rebuildSummary(dir: string): { summary: Summary; truncated: bool
     status,
     ...(reason !== undefined ? { reason } : {}),
     ...(endedAt !== undefined ? { endedAt } : {}),
+    ...(criteriaAbort !== undefined ? { criteriaAbort } : {}),
     errorsSampled,
     errorsDropped,
   });

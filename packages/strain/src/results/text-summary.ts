@@ -1,3 +1,4 @@
+import { renderCriteriaTable } from "../criteria/render-table.js";
 import type { LatencyRow, Summary } from "./summary.js";
 
 export interface RenderOptions {
@@ -62,6 +63,7 @@ export function renderSummary(s: Summary, opts: RenderOptions): string {
   const tx = table("TRANSACTION", s.transactions);
   if (req) out += `\n${req}`;
   if (tx) out += `\n${tx}`;
+  if (s.criteria !== null) out += `\n${renderCriteriaTable(s.criteria, opts)}`;
   if (s.warnings.length) {
     out += `\nwarnings:\n`;
     for (const w of s.warnings) out += `  - ${w}\n`;
