@@ -7,6 +7,7 @@ const TIMED = [
   "packages/*/test/e2e/**/*.test.ts",
   "packages/*/test/integration/engine-*.test.ts",
   "packages/*/src/**/*.real-clock.test.ts",
+  "targets/registry/test/e2e/**/*.test.ts",
 ];
 
 export default defineConfig({
@@ -18,7 +19,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: "parallel",
-          include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "targets/*/src/**/*.test.ts", "targets/*/test/**/*.test.ts"],
+          include: [
+            "packages/*/src/**/*.test.ts",
+            "packages/*/test/**/*.test.ts",
+            "targets/*/src/**/*.test.ts",
+            "targets/*/test/**/*.test.ts",
+          ],
           exclude: [...TIMED, "**/node_modules/**"],
           sequence: { groupOrder: 0 },
         },
