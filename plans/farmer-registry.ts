@@ -1,4 +1,4 @@
-import { definePlan, type Response, type VU } from "strain";
+import { definePlan, preset, type Response, type VU } from "strain";
 
 /**
  * Seed 000's Farmer Registry under a mixed staff workload: logins, searches by name and by id,
@@ -14,6 +14,8 @@ import { definePlan, type Response, type VU } from "strain";
 // The demo passes the registry's URL in the environment (and with --env); read at load time.
 const target = process.env.REGISTRY_URL ?? "http://127.0.0.1:8080";
 const duration = process.env.STRAIN_DEMO_DURATION ?? "60s";
+// The registry's database, when the demo (or you) gives it: the PostgreSQL monitor then watches it.
+const database = process.env.REGISTRY_DATABASE_URL;
 
 interface SetupData {
   /** "First Last" of existing farmers, to search by name. */
@@ -118,6 +120,16 @@ export default definePlan<SetupData>({
   name: "farmer-registry",
   description: "Seed 000: the Farmer Registry under logins, searches, registrations and async jobs",
   baseUrl: target,
+  ...(database !== undefined ? { monitors: { postgres: database } } : {}),
+  // Seed 001's table (openIMIS preset): login 2 s / 5 s, search 5 s / 7 s, online transactions
+  // 3 s / 5 s, HTTP 4xx / 5xx, transaction failures, peak-load errors and deadlocks.
+  criteria: [
+    preset("openimis", {
+      online: { where: { transaction: "create farmer" } },
+      // Deadlocks need the database monitor: without it the row would fail for lack of data.
+      ...(database === undefined ? { "database-deadlocks": false as const } : {}),
+    }),
+  ],
   async setup({ http, env }) {
     const res = await http.post("/auth/login", { json: credentials(env), responseType: "json" });
     if (res.status !== 200) throw new Error(`setup: login failed with HTTP ${res.status}`);

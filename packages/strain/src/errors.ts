@@ -54,6 +54,8 @@ export const ExitCodes = {
   OK: 0,
   /** With --strict: no criterion failed, but some missed their target (warnings). */
   CRITERIA_WARNINGS: 98,
+  /** With --strict: the load generator was saturated or limited (latencies understate the target). */
+  RUN_INVALID: 97,
   /** Some criteria missed their threshold (k6: ThresholdsHaveFailed). */
   CRITERIA_FAILED: 99,
   /** setup() threw (k6: SetupTimeout/ScriptException family). */

@@ -110,6 +110,10 @@ async function prepareDatabase(
   if (applied.length > 0) log.info("migrations applied", { migrations: applied });
   const pool = createPool(url, { max: 2, statementTimeoutMs: 600_000, applicationName: "registry-setup" });
   try {
+    // Query statistics for load tests, where the server allows it (preloaded); optional elsewhere.
+    await pool.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").catch((err: unknown) => {
+      log.info("pg_stat_statements not available", { reason: (err as Error).message });
+    });
     const users: UserSeed[] = DEFAULT_USERS.map((u) => {
       const env = process.env[`REGISTRY_${u.username.toUpperCase()}_PASSWORD`];
       return env !== undefined && env !== "" ? { ...u, password: env } : u;
@@ -181,7 +185,12 @@ async function main(): Promise<number> {
     let url = process.env.DATABASE_URL;
     if (url === undefined || url === "") {
       const started = Date.now();
-      embedded = await startEmbeddedPostgres({ dataDir: flags.dataDir, database: "registry" });
+      // pg_stat_statements preloaded so a PostgreSQL monitor can list the run's top queries.
+      embedded = await startEmbeddedPostgres({
+        dataDir: flags.dataDir,
+        database: "registry",
+        settings: { shared_preload_libraries: "pg_stat_statements" },
+      });
       url = embedded.url;
       log.info("embedded PostgreSQL started", {
         data_dir: embedded.dataDir,
@@ -211,7 +220,7 @@ async function main(): Promise<number> {
       log,
     });
     log.info("registry ready", { url: registry.url });
-    process.send?.({ type: READY, url: registry.url } satisfies ReadyMessage);
+    process.send?.({ type: READY, url: registry.url, databaseUrl: url } satisfies ReadyMessage);
     // Run until a signal arrives.
     return await new Promise<number>(() => undefined);
   } catch (err) {

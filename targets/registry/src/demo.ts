@@ -69,8 +69,9 @@ async function main(): Promise<number> {
   );
 
   let url: string;
+  let databaseUrl: string | undefined;
   try {
-    url = await waitReady(registry);
+    ({ url, databaseUrl } = await waitReady(registry));
   } catch (err) {
     process.stderr.write(`demo: the registry did not start: ${(err as Error).message}\n${tail(logPath)}\n`);
     await stopRegistry(registry);
@@ -87,7 +88,16 @@ async function main(): Promise<number> {
     const cli = spawn(
       process.execPath,
       [strainCli, "run", plan, "--workers", "1", "--env", `REGISTRY_URL=${url}`],
-      { stdio: "inherit", env: { ...process.env, REGISTRY_URL: url, STRAIN_DEMO_DURATION: duration } },
+      {
+        stdio: "inherit",
+        env: {
+          ...process.env,
+          REGISTRY_URL: url,
+          STRAIN_DEMO_DURATION: duration,
+          // The plan watches the registry's database (deadlocks, commits, DB CPU) when given one.
+          ...(databaseUrl !== undefined ? { REGISTRY_DATABASE_URL: databaseUrl } : {}),
+        },
+      },
     );
     cli.on("error", () => resolveCode(1));
     cli.on("exit", (c, signal) => resolveCode(c ?? (signal !== null ? 130 : 1)));
@@ -99,7 +109,7 @@ async function main(): Promise<number> {
   return code;
 }
 
-function waitReady(child: ChildProcess): Promise<string> {
+function waitReady(child: ChildProcess): Promise<{ url: string; databaseUrl: string | undefined }> {
   return new Promise((resolveUrl, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`not ready within ${REGISTRY_START_MS / 1000} s`)),
@@ -113,7 +123,7 @@ function waitReady(child: ChildProcess): Promise<string> {
       const msg = m as ReadyMessage;
       if (msg?.type === READY && msg.url !== undefined) {
         clearTimeout(timer);
-        resolveUrl(msg.url);
+        resolveUrl({ url: msg.url, databaseUrl: msg.databaseUrl });
       }
     });
   });

@@ -12,6 +12,8 @@ import { readFeederRows, UniqueRowCursor } from "../data/feeders.js";
 import { deserializeError, ErrorCodes, type ExitCode, ExitCodes, hasCode, StrainError } from "../errors.js";
 import { mergeSnapshots } from "../metrics/merge.js";
 import type { IntervalSnapshot } from "../metrics/types.js";
+import { createMonitors, MonitorSet } from "../monitors/monitor-set.js";
+import type { MonitorExtras } from "../monitors/types.js";
 import { loadPlan } from "../plan/load.js";
 import type { ResolvedPlan } from "../plan/resolved.js";
 import type { HttpApi, HttpMethod, RequestOptions, SetupContext } from "../plan/types.js";
@@ -110,6 +112,10 @@ export class Coordinator {
   private finish!: () => void;
   private uniqueCursors = new Map<string, UniqueRowCursor>();
   private runStartEpoch = 0;
+  private monitors: MonitorSet | undefined;
+  /** Highest interval the monitors have delivered. */
+  private monitorsLast = -1;
+  private monitorExtras: MonitorExtras[] = [];
   /** Judges `abortOnFail` criteria on the merged intervals; undefined when the plan has none. */
   private live: LiveCriteria | undefined;
   /** The criterion that stopped the run, if one did. */
@@ -157,6 +163,18 @@ export class Coordinator {
       return this.end("failed", (err as Error).message, ExitCodes.SETUP_FAILED);
     }
     if (this.aborting) return this.end("aborted", this.reason ?? "aborted", ExitCodes.ABORTED_BY_SIGNAL);
+
+    // Monitors connect before any load: a required one that is down fails the run with nothing sent.
+    try {
+      this.monitors = await MonitorSet.start(createMonitors(plan.monitors), {
+        intervalMs: plan.intervalMs,
+        env,
+        runDir: this.runDir,
+        warn: (m) => this.warn(m),
+      });
+    } catch (err) {
+      return this.end("failed", (err as Error).message, ExitCodes.SETUP_FAILED);
+    }
 
     this.finished = new Promise((r) => {
       this.finish = r;
@@ -206,9 +224,17 @@ export class Coordinator {
         onAbort: (a) => this.stopOnCriterion(a),
       });
       this.live?.start(this.runStartEpoch);
+      this.monitors.startClock(this.runStartEpoch, (snap) => {
+        const list = this.pending.get(snap.index) ?? [];
+        list.push(snap);
+        this.pending.set(snap.index, list);
+        this.monitorsLast = snap.index;
+        this.flushPending(false);
+      });
       for (const w of this.workers) this.send(w, { type: "start", atEpoch: this.runStartEpoch });
       await this.finished;
     }
+    await this.finishMonitors();
     this.flushPending(true);
     for (const w of this.workers) this.send(w, { type: "exit" });
     if (!this.killed && this.status !== "failed") {
@@ -222,6 +248,23 @@ export class Coordinator {
       }
     }
     return this.end(this.status, this.reason, this.exitCode);
+  }
+
+  /**
+   * Take the monitors' last (partial) interval and their end-of-run extras. After a second Ctrl-C
+   * there is no time for that: they are only closed.
+   */
+  private async finishMonitors(): Promise<void> {
+    const monitors = this.monitors;
+    if (monitors === undefined) return;
+    this.monitors = undefined;
+    if (this.killed) {
+      void monitors.finish(0).catch(() => undefined);
+      return;
+    }
+    this.monitorExtras = await monitors.finish(Date.now());
+    if (this.monitorExtras.length > 0)
+      this.series.append([{ type: "monitors", time: Date.now(), extras: this.monitorExtras }]);
   }
 
   /**
@@ -269,6 +312,7 @@ export class Coordinator {
         flows: s.flows.map((f) => f.name),
       })),
       criteria: [...(plan.criteria ?? [])],
+      validityRules: plan.monitors.validity,
       timeline: buildTimeline(plan),
       versions: { strain: strainVersion(), node: process.version },
       host: { hostname: hostname(), platform: process.platform, arch: process.arch, cpus: cpus().length },
@@ -435,6 +479,8 @@ export class Coordinator {
     let limit = Number.POSITIVE_INFINITY;
     if (!all) {
       for (const w of this.workers) if (!w.done && !w.exited) limit = Math.min(limit, w.lastIndex);
+      // Monitors sample each interval a little after its end: wait for them so an interval is written once, whole.
+      if (this.monitors !== undefined) limit = Math.min(limit, this.monitorsLast);
     }
     const ready = [...this.pending.keys()].filter((k) => k <= limit).sort((a, b) => a - b);
     if (ready.length === 0) return;
@@ -486,9 +532,14 @@ export class Coordinator {
       ...(criteriaAbort !== undefined ? { criteriaAbort } : {}),
       errorsSampled: this.errorLines,
       errorsDropped: this.errorsDropped,
+      monitors: this.monitorExtras,
     });
     // The verdicts decide the code of a run that otherwise completed (criteria/exit-code.ts).
     exitCode = exitCodeWithCriteria(exitCode, summary.criteria, this.options.strict === true);
+    // With --strict, numbers measured by a saturated or starved generator do not pass quietly.
+    if (exitCode === ExitCodes.OK && this.options.strict === true && summary.validity.status !== "valid") {
+      exitCode = ExitCodes.RUN_INVALID;
+    }
     this.series.append([
       {
         type: "end",

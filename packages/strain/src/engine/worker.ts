@@ -1,6 +1,7 @@
 import { createFeeder, readFeederRows } from "../data/feeders.js";
 import { MetricsRegistry } from "../metrics/registry.js";
 import type { IntervalSnapshot } from "../metrics/types.js";
+import { createGeneratorSampler, generatorEntries, vusFromEntries } from "../monitors/generator.js";
 import type { ResolvedPlan } from "../plan/resolved.js";
 import type { Feeder } from "../plan/types.js";
 import { HttpClient } from "../protocols/http.js";
@@ -35,6 +36,9 @@ export class WorkerRun {
   private intervalTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private nextVU: number;
+  private readonly segmentIndex: number;
+  /** This process's CPU, event-loop delay, memory and sockets, added to every interval. */
+  private readonly generator = createGeneratorSampler();
 
   constructor(
     private readonly plan: ResolvedPlan,
@@ -44,6 +48,7 @@ export class WorkerRun {
     private readonly sink: WorkerSink,
   ) {
     this.nextVU = segment.index + 1;
+    this.segmentIndex = segment.index;
     const redactor = new SecretRedactor(plan.secrets, env);
     redactor.noteHeaders(plan.http.headers);
     this.metrics = new MetricsRegistry({
@@ -113,6 +118,7 @@ export class WorkerRun {
     } finally {
       if (this.intervalTimer !== undefined) clearTimeout(this.intervalTimer);
       this.flush(Date.now());
+      this.generator.stop();
       await this.http.close();
     }
   }
@@ -135,6 +141,8 @@ export class WorkerRun {
   private flush(end: number): void {
     const start = this.runStartEpoch + this.intervalIndex * this.plan.intervalMs;
     const snap = this.metrics.snapshot(this.intervalIndex, start, Math.max(start, end));
+    const sample = this.generator.sample(vusFromEntries(snap.entries));
+    for (const e of generatorEntries(sample, this.segmentIndex)) snap.entries.push(e);
     this.sink.snapshot(snap, this.errors, this.errorsDropped);
     this.errors = [];
     this.errorsDropped = 0;

@@ -1,4 +1,5 @@
 import type { ResolvedCriterion } from "../criteria/resolved.js";
+import type { ResolvedMonitors } from "../monitors/schema.js";
 import type {
   ExecutorName,
   FeederConfig,
@@ -91,6 +92,8 @@ export interface ResolvedPlan {
   scenarios: readonly ResolvedScenario[];
   /** Criteria rows from `criteria` and `thresholds`, presets expanded (criteria/resolved.ts); absent when none. */
   criteria?: readonly ResolvedCriterion[];
+  /** Monitors to run in the coordinator, and the run-validity rules. */
+  monitors: ResolvedMonitors;
   setup?: PlanDefinition["setup"];
   teardown?: PlanDefinition["teardown"];
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { criteriaSchema, thresholdsSchema } from "../criteria/schema.js";
+import { monitorsSchema } from "../monitors/schema.js";
 import { describeValue } from "./describe-value.js";
 import { suggest } from "./did-you-mean.js";
 import { durationHint, sizeHint, tryParseDuration, tryParseSize } from "./duration.js";
@@ -489,6 +490,7 @@ export const planSchema = strictObject({
   metrics: z.record(z.string(), z.enum(METRIC_TYPES)).optional(),
   scenarios: z.record(z.string(), scenarioSchema),
   criteria: criteriaSchema.optional(),
+  monitors: monitorsSchema.optional(),
   thresholds: thresholdsSchema.optional(),
   setup: fn<(...args: never[]) => unknown>().optional(),
   teardown: fn<(...args: never[]) => unknown>().optional(),

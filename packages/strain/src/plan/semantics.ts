@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { analyzeCriteria, criteriaContextOf } from "../criteria/analyze.js";
 import { BUILTIN_METRICS } from "../metrics/builtin-metrics.js";
+import { MONITOR_PREFIXES } from "../monitors/monitor-metrics.js";
 import { createHostMatcher, hostEntryOf, parseHostEntry } from "./hosts.js";
 import type { PlanProblem } from "./problem.js";
 import { hasPlaceholder } from "./template.js";
@@ -16,8 +17,8 @@ import { hasPlaceholder } from "./template.js";
 export const SCENARIO_NAME = /^[A-Za-z0-9_-]+$/;
 export const METRIC_NAME = /^[a-z_][a-z0-9_]*$/;
 
-/** Name prefixes reserved for metrics Strain records itself (HTTP timings, WebSocket metrics). */
-export const BUILTIN_METRIC_PREFIXES: readonly string[] = ["http_req_", "ws_"];
+/** Name prefixes reserved for metrics Strain records itself (HTTP timings, WebSocket metrics, monitors). */
+export const BUILTIN_METRIC_PREFIXES: readonly string[] = ["http_req_", "ws_", ...MONITOR_PREFIXES];
 
 const FEEDER_EXTENSIONS = [".csv", ".jsonl"];
 

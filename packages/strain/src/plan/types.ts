@@ -5,6 +5,7 @@
  */
 
 import type { CriteriaEntry, K6Thresholds } from "../criteria/definition.js";
+import type { MonitorsDefinition } from "../monitors/schema.js";
 
 /** "500ms", "2s", "1m30s", "1h" — or a number of milliseconds. */
 export type Duration = string | number;
@@ -143,6 +144,8 @@ export interface PlanDefinition<SetupData = unknown> {
   scenarios: Readonly<Record<string, ScenarioConfig>>;
   /** The criteria table: rows of target and threshold, text rows, presets (docs/criteria.md). */
   criteria?: readonly CriteriaEntry[];
+  /** Samplers beside the load: system, PostgreSQL, Prometheus (docs/monitors.md). */
+  monitors?: MonitorsDefinition;
   /** k6's threshold syntax (`"http_req_duration{category:login}": ["p(95)<2000"]`): rows with a threshold only. */
   thresholds?: K6Thresholds;
   /** Runs once per run, in the coordinator, before any scenario; its JSON-able result is `vu.setupData`. */

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ErrorCodes, type StrainError } from "../errors.js";
+import { resolveMonitors } from "../monitors/schema.js";
 import type { PlanDefinition, ScenarioConfig } from "./types.js";
 import { validatePlan } from "./validate.js";
 
@@ -394,6 +395,7 @@ describe("validatePlan: resolution", () => {
           maxVUs: 3,
         },
       ],
+      monitors: resolveMonitors(undefined, 1000),
     });
     // The flow function is the plan's own, not a wrapper.
     expect(plan.scenarios[0]!.flows[0]!.fn).toBe(flow);

@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { analyzeCriteria, criteriaContextOf } from "../criteria/analyze.js";
 import { ErrorCodes, StrainError } from "../errors.js";
+import { resolveMonitors } from "../monitors/schema.js";
 import { PLAN_DEFAULTS } from "./defaults.js";
 import { parseDuration, parseSize } from "./duration.js";
 import { hostEntryOf, parseHostEntry } from "./hosts.js";
@@ -61,6 +62,7 @@ function resolvePlan(p: PlanDefinition, planDir: string): ResolvedPlan {
         ? [hostEntryOf(new URL(p.baseUrl))]
         : [];
 
+  const intervalMs = ms(options.interval, PLAN_DEFAULTS.intervalMs);
   const plan: ResolvedPlan = {
     name: p.name,
     hosts: [...new Set(hosts)],
@@ -77,7 +79,7 @@ function resolvePlan(p: PlanDefinition, planDir: string): ResolvedPlan {
       headers: { ...http.headers },
       responseType: http.responseType ?? PLAN_DEFAULTS.responseType,
     },
-    intervalMs: ms(options.interval, PLAN_DEFAULTS.intervalMs),
+    intervalMs,
     maxTagSets: options.maxTagSets ?? PLAN_DEFAULTS.maxTagSets,
     secrets: [...(options.secrets ?? [])],
     setupTimeoutMs: ms(options.setupTimeout, PLAN_DEFAULTS.setupTimeoutMs),
@@ -90,6 +92,7 @@ function resolvePlan(p: PlanDefinition, planDir: string): ResolvedPlan {
     ),
     metrics: { ...p.metrics },
     scenarios: Object.entries(p.scenarios).map(([name, sc]) => resolveScenario(name, sc)),
+    monitors: resolveMonitors(p.monitors, intervalMs),
   };
   const criteria = analyzeCriteria(p, criteriaContextOf(p as unknown as Record<string, unknown>)).rows;
   if (criteria.length > 0) plan.criteria = criteria;

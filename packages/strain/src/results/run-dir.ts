@@ -14,6 +14,8 @@ import type { RunTimeline } from "../criteria/timeline.js";
 import type { CriteriaAbort } from "../criteria/verdict.js";
 import { ErrorCodes, StrainError } from "../errors.js";
 import type { IntervalSnapshot } from "../metrics/types.js";
+import type { MonitorExtras } from "../monitors/types.js";
+import type { ValidityRules } from "../monitors/validity.js";
 
 /**
  * The run directory: a stable, versioned format.
@@ -24,6 +26,7 @@ import type { IntervalSnapshot } from "../metrics/types.js";
  *     series.ndjson   one line per event, appended and fsync'd as it happens:
  *                       {"type":"interval", ...IntervalSnapshot}   merged over workers
  *                       {"type":"warning", time, message}
+ *                       {"type":"monitors", time, extras}          end-of-run monitor results
  *                       {"type":"end", time, status, reason?}
  *     errors.ndjson   sampled error details
  *     summary.json    totals, percentiles, request classes (rebuildable from series.ndjson)
@@ -38,6 +41,7 @@ export type RunStatus = "completed" | "aborted" | "failed" | "incomplete";
 export type SeriesLine =
   | ({ type: "interval" } & IntervalSnapshot)
   | { type: "warning"; time: number; message: string }
+  | { type: "monitors"; time: number; extras: MonitorExtras[] }
   | {
       type: "end";
       time: number;
@@ -57,6 +61,8 @@ export interface RunInfo {
   scenarios: { name: string; executor: string; plannedDurationMs: number; flows: string[] }[];
   /** The resolved criteria rows (absent in run directories older than criteria). */
   criteria?: ResolvedCriterion[];
+  /** Run-validity rules (generator saturation, drops) the summary judges the run by. */
+  validityRules?: ValidityRules;
   /** The plan's load over time: what criteria windows and arrival targets are computed from. */
   timeline?: RunTimeline;
   versions: { strain: string; node: string };

@@ -4,6 +4,8 @@ import { evaluateCriteria } from "../criteria/evaluate.js";
 import type { CriteriaAbort, CriteriaReport } from "../criteria/verdict.js";
 import { Aggregator, type MetricStats, type TagFilter, type TrendStats } from "../metrics/aggregate.js";
 import type { IntervalSnapshot } from "../metrics/types.js";
+import type { MonitorExtras } from "../monitors/types.js";
+import { evaluateRunValidity, type RunValidity } from "../monitors/validity.js";
 import type { NetErrorKind } from "../plan/types.js";
 import { type RunInfo, type RunStatus, readRunInfo, readSeries, writeJsonAtomic } from "./run-dir.js";
 
@@ -69,6 +71,10 @@ export interface Summary {
   errors: { sampled: number; notSampled: number };
   /** Verdict per criteria row (null when the plan has no criteria). */
   criteria: CriteriaReport | null;
+  /** Whether the generator could apply the planned load (docs/monitors.md): shown beside the verdict, never instead of it. */
+  validity: RunValidity;
+  /** End-of-run results of the monitors (top SQL, range queries, notes). */
+  monitors: MonitorExtras[];
 }
 
 export type SerializedStats = Omit<TrendStats, "p"> | Exclude<MetricStats, TrendStats>;
@@ -84,6 +90,7 @@ export interface SummaryInput {
   errorsDropped: number;
   /** The `abortOnFail` criterion that stopped the run. */
   criteriaAbort?: CriteriaAbort;
+  monitors?: readonly MonitorExtras[];
 }
 
 function count(agg: Aggregator, metric: string, filter?: TagFilter): number {
@@ -254,6 +261,11 @@ export function buildSummary(input: SummaryInput): Summary {
             input.criteriaAbort,
           )
         : null,
+    validity: evaluateRunValidity(input.snapshots, {
+      ...(input.info?.runStartEpoch != null ? { runStartEpoch: input.info.runStartEpoch } : {}),
+      ...(input.info?.validityRules !== undefined ? { rules: input.info.validityRules } : {}),
+    }),
+    monitors: [...(input.monitors ?? [])],
   };
 }
 
@@ -287,11 +299,13 @@ export function rebuildSummary(dir: string): { summary: Summary; truncated: bool
   let endedAt: number | undefined;
   let errorsDropped = 0;
   let criteriaAbort: CriteriaAbort | undefined;
+  let monitors: MonitorExtras[] = [];
   for (const l of lines) {
     if (l.type === "interval") {
       const { type: _t, ...snap } = l;
       snapshots.push(snap);
     } else if (l.type === "warning") warnings.push(l.message);
+    else if (l.type === "monitors") monitors = l.extras;
     else if (l.type === "end") {
       status = l.status;
       reason = l.reason;
@@ -319,6 +333,7 @@ export function rebuildSummary(dir: string): { summary: Summary; truncated: bool
     ...(criteriaAbort !== undefined ? { criteriaAbort } : {}),
     errorsSampled,
     errorsDropped,
+    monitors,
   });
   writeJsonAtomic(join(dir, "summary.json"), summary);
   return { summary, truncated };

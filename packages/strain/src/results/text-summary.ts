@@ -64,6 +64,16 @@ export function renderSummary(s: Summary, opts: RenderOptions): string {
   if (req) out += `\n${req}`;
   if (tx) out += `\n${tx}`;
   if (s.criteria !== null) out += `\n${renderCriteriaTable(s.criteria, opts)}`;
+  // Validity is said beside the verdict, never folded into it: a pass measured by a saturated
+  // generator is still a pass of the criteria, but weak evidence.
+  const v = s.validity;
+  if (v !== undefined) {
+    out +=
+      v.status === "valid"
+        ? `\nrun validity: ${paint(32, "valid")} (the load generator kept up with the plan)\n`
+        : `\nrun validity: ${paint(33, v.status)}: ${v.message}\n`;
+  }
+  for (const m of s.monitors ?? []) for (const note of m.notes) out += `${m.monitor}: ${note}\n`;
   if (s.warnings.length) {
     out += `\nwarnings:\n`;
     for (const w of s.warnings) out += `  - ${w}\n`;

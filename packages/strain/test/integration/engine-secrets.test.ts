@@ -34,8 +34,13 @@ export default definePlan({
     const { result } = await runPlan(plan, { workers: 2, runsDir: dir, env: { API_TOKEN: token } });
     expect(result.summary.iterations.failed).toBe(6);
     let errorsText = "";
-    for (const f of readdirSync(result.runDir)) {
-      const text = readFileSync(join(result.runDir, f), "utf8");
+    const files = readdirSync(result.runDir, { recursive: true, withFileTypes: true }).filter((e) =>
+      e.isFile(),
+    );
+    expect(files.map((e) => e.name)).toContain("system.csv");
+    for (const entry of files) {
+      const f = entry.name;
+      const text = readFileSync(join(entry.parentPath, f), "utf8");
       if (f === "errors.ndjson") errorsText = text;
       if (f === "plan.bundle.mjs") continue; // the user's own source, as written
       expect(text, f).not.toContain(token);

@@ -22,4 +22,6 @@ export interface MetricsResponse {
 export interface ReadyMessage {
   type: typeof READY;
   url?: string;
+  /** The database the registry uses, so a demo can watch it (a PostgreSQL monitor). */
+  databaseUrl?: string;
 }
