@@ -13,6 +13,7 @@ import {
   comparisonUnit,
   knownMetricKind,
   parseStat,
+  percentValue,
   type StatUnit,
   statUnit,
   unitWords,
@@ -310,11 +311,12 @@ class Analysis {
     const compare = (key: "target" | "threshold"): Comparison | undefined => {
       const raw = def[key];
       if (raw === undefined) return undefined;
-      const p = parseCriterionValue(raw);
-      if (!p.ok) {
+      const parsed = parseCriterionValue(raw);
+      if (!parsed.ok) {
         ok = false;
         return undefined;
       }
+      const p = parsed.unit === "multiplier" ? parsed : percentValue(metric, parsed);
       if (p.unit === "multiplier") {
         if (base === undefined) {
           this.add(

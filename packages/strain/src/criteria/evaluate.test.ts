@@ -287,15 +287,18 @@ describe("no data is never a pass", () => {
     });
   });
 
-  it("a statistic that does not fit what was recorded fails with the reason", () => {
+  it("a statistic that does not fit a monitor series is refused before the run", () => {
     const monitor = snaps.map((s) => ({
       ...s,
       entries: [...s.entries, { metric: "pg_deadlocks", type: "counter" as const, tags: {}, value: 0 }],
     }));
-    expect(one({ metric: "pg_deadlocks", stat: "p(95)", threshold: 1 }, monitor)).toMatchObject({
-      verdict: "fail",
-      reason: "p(95) does not apply to pg_deadlocks (a counter)",
-    });
+    let details: readonly string[] = [];
+    try {
+      one({ metric: "pg_deadlocks", stat: "p(95)", threshold: 1 }, monitor);
+    } catch (err) {
+      details = (err as { details: readonly string[] }).details;
+    }
+    expect(details.join("\n")).toMatch(/p\(95\) does not apply to pg_deadlocks \(a counter\)/);
   });
 });
 
@@ -436,5 +439,43 @@ describe("windows", () => {
     );
     expect(base).toMatchObject({ verdict: "pass", observed: 0.002 });
     expect(peak).toMatchObject({ verdict: "warn", observed: 0.005, target: "<=0.4%", threshold: "<=1.2%" });
+  });
+});
+
+describe("monitor series in criteria", () => {
+  // db_cpu_percent is a level (0–100) stored as one trend sample per interval.
+  const cpu = record(
+    [60, 70, 72, 95].map(
+      (v): Recording =>
+        (r) =>
+          r.addTrend("db_cpu_percent", {}, v),
+    ),
+  );
+
+  it("reads '75%' on a percent series as 75, not as the ratio 0.75", () => {
+    const r = one({ metric: "db_cpu_percent", stat: "p(50)", target: "<75%", threshold: "<90%" }, cpu);
+    // HDR resolution: within 0.1% of 70.
+    expect(r.observed).toBeCloseTo(70, 1);
+    expect(r.verdict).toBe("pass");
+    expect(
+      one({ metric: "db_cpu_percent", stat: "max", target: "<75%", threshold: "<90%" }, cpu).verdict,
+    ).toBe("fail");
+    expect(
+      one({ metric: "db_cpu_percent", stat: "max", target: "<75", threshold: "<=95" }, cpu).verdict,
+    ).toBe("warn");
+  });
+
+  it("counts monitor events: pg_deadlocks count = 0", () => {
+    const none = record(repeat(3, (r) => r.addCounter("pg_deadlocks", {}, 0)));
+    const one_ = record([
+      (r) => r.addCounter("pg_deadlocks", {}, 0),
+      (r) => r.addCounter("pg_deadlocks", {}, 1),
+    ]);
+    expect(one({ metric: "pg_deadlocks", stat: "count", target: 0, threshold: 0 }, none).verdict).toBe(
+      "pass",
+    );
+    const r = one({ metric: "pg_deadlocks", stat: "count", target: 0, threshold: 0 }, one_);
+    expect(r.verdict).toBe("fail");
+    expect(r.observed).toBe(1);
   });
 });

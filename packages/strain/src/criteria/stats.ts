@@ -1,5 +1,6 @@
 import { BUILTIN_METRICS } from "../metrics/builtin-metrics.js";
 import type { MetricType } from "../metrics/types.js";
+import { type MonitorUnit, monitorMetric } from "../monitors/monitor-metrics.js";
 import { DERIVED_METRICS } from "./derived-metrics.js";
 import type { ValueUnit } from "./resolved.js";
 
@@ -64,7 +65,35 @@ export function knownMetricKind(
   if (Object.hasOwn(BUILTIN_METRICS, metric))
     return BUILTIN_METRICS[metric as keyof typeof BUILTIN_METRICS].type;
   const user = userMetrics[metric];
-  return user === "counter" || user === "trend" || user === "rate" || user === "gauge" ? user : undefined;
+  if (user === "counter" || user === "trend" || user === "rate" || user === "gauge") return user;
+  return monitorMetric(metric)?.type;
+}
+
+/**
+ * The unit a latency-style statistic (p(N), avg, min, max, med) of a monitor level yields: the
+ * monitor's own unit, not milliseconds. Percentages (0–100) compare as plain numbers; a row's
+ * "75%" is turned into 75 by `percentValue` below.
+ */
+function monitorLevelUnit(unit: MonitorUnit): StatUnit {
+  switch (unit) {
+    case "ms":
+      return "ms";
+    case "bytes":
+      return "bytes";
+    case "per_second":
+      return "per_second";
+    default:
+      return "number";
+  }
+}
+
+/**
+ * A value written as a percentage ("75%", parsed as the ratio 0.75) for a monitor series measured
+ * in percent (0–100) becomes 75; anything else is unchanged.
+ */
+export function percentValue<V extends { value: number; unit: string }>(metric: string, v: V): V {
+  if (monitorMetric(metric)?.unit !== "percent" || v.unit !== "ratio") return v;
+  return { ...v, value: Math.round(v.value * 100 * 1e9) / 1e9, unit: "number" };
 }
 
 const LATENCY: ReadonlySet<string> = new Set(["p", "avg", "min", "max", "med"]);
@@ -86,11 +115,14 @@ export function statUnit(
     hint: `use one of: ${allowed}`,
   });
   switch (kind) {
-    case "trend":
-      if (LATENCY.has(name)) return { ok: true, unit: "ms" };
+    case "trend": {
+      const monitor = monitorMetric(metric);
+      if (LATENCY.has(name))
+        return { ok: true, unit: monitor !== undefined ? monitorLevelUnit(monitor.unit) : "ms" };
       if (name === "count") return { ok: true, unit: "count" };
       if (name === "per_second") return { ok: true, unit: "per_second" };
       return no("p(N), avg, min, max, med, count, per_second");
+    }
     case "counter": {
       const bytes =
         Object.hasOwn(BUILTIN_METRICS, metric) &&
