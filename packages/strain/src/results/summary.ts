@@ -4,6 +4,7 @@ import { evaluateCriteria } from "../criteria/evaluate.js";
 import type { CriteriaAbort, CriteriaReport } from "../criteria/verdict.js";
 import { Aggregator, type MetricStats, type TagFilter, type TrendStats } from "../metrics/aggregate.js";
 import type { IntervalSnapshot } from "../metrics/types.js";
+import { monitorMetric } from "../monitors/monitor-metrics.js";
 import type { MonitorExtras } from "../monitors/types.js";
 import { evaluateRunValidity, type RunValidity } from "../monitors/validity.js";
 import type { NetErrorKind } from "../plan/types.js";
@@ -75,6 +76,8 @@ export interface Summary {
   validity: RunValidity;
   /** End-of-run results of the monitors (top SQL, range queries, notes). */
   monitors: MonitorExtras[];
+  /** Every monitor series (per tag set; per-core CPU left out, the total kept) over the whole run. */
+  monitorSeries: { metric: string; tags: Readonly<Record<string, string>>; stats: SerializedStats }[];
 }
 
 export type SerializedStats = Omit<TrendStats, "p"> | Exclude<MetricStats, TrendStats>;
@@ -266,6 +269,14 @@ export function buildSummary(input: SummaryInput): Summary {
       ...(input.info?.validityRules !== undefined ? { rules: input.info.validityRules } : {}),
     }),
     monitors: [...(input.monitors ?? [])],
+    monitorSeries: agg
+      .entries()
+      .filter(
+        (e) =>
+          monitorMetric(e.metric) !== undefined &&
+          !(e.metric === "system_cpu_percent" && e.tags.cpu !== "total"),
+      )
+      .map((e) => ({ metric: e.metric, tags: e.tags, stats: serializeStats(e.stats) })),
   };
 }
 

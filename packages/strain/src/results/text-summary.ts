@@ -1,4 +1,5 @@
 import { renderCriteriaTable } from "../criteria/render-table.js";
+import { type MonitorUnit, monitorMetric } from "../monitors/monitor-metrics.js";
 import type { LatencyRow, Summary } from "./summary.js";
 
 export interface RenderOptions {
@@ -41,6 +42,52 @@ function table(title: string, rows: readonly LatencyRow[]): string {
   return out;
 }
 
+function formatLevel(value: number, unit: MonitorUnit): string {
+  switch (unit) {
+    case "percent":
+      return `${value.toFixed(1)}%`;
+    case "ms":
+      return formatMs(value);
+    case "bytes":
+      return `${(value / 1e6).toFixed(1)}MB`;
+    case "bytes_per_second":
+      return `${(value / 1e6).toFixed(2)}MB/s`;
+    case "per_second":
+      return `${value.toFixed(1)}/s`;
+    default:
+      return Number.isInteger(value) ? String(value) : value.toFixed(2);
+  }
+}
+
+/** Monitor series over the whole run, one row per tag set: what dstat users look at first. */
+function monitorTable(s: Summary): string {
+  const rows: string[][] = [];
+  for (const { metric, tags, stats: st } of s.monitorSeries ?? []) {
+    const m = monitorMetric(metric);
+    if (m === undefined) continue;
+    const t = Object.entries(tags)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(",");
+    const name = t === "" ? metric : `${metric}{${t}}`;
+    if (st.type === "trend")
+      rows.push([
+        name,
+        formatLevel(st.avg, m.unit),
+        formatLevel(st.p95, m.unit),
+        formatLevel(st.max, m.unit),
+      ]);
+    else if (st.type === "counter") rows.push([name, `${st.count} total`, "", ""]);
+    else if (st.type === "gauge")
+      rows.push([name, formatLevel(st.value, m.unit), "", formatLevel(st.max, m.unit)]);
+  }
+  if (rows.length === 0) return "";
+  const w = Math.max(7, ...rows.map((r) => r[0]!.length)) + 2;
+  let out = `${pad("MONITOR", w)}${pad("AVG", 12, true)}${pad("P95", 12, true)}${pad("MAX", 12, true)}\n`;
+  for (const r of rows)
+    out += `${pad(r[0]!, w)}${pad(r[1]!, 12, true)}${pad(r[2]!, 12, true)}${pad(r[3]!, 12, true)}\n`;
+  return out;
+}
+
 /** The end-of-run summary for the terminal (plain text; colour only for the status word). */
 export function renderSummary(s: Summary, opts: RenderOptions): string {
   const paint = (code: number, text: string) => (opts.color ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -64,6 +111,8 @@ export function renderSummary(s: Summary, opts: RenderOptions): string {
   if (req) out += `\n${req}`;
   if (tx) out += `\n${tx}`;
   if (s.criteria !== null) out += `\n${renderCriteriaTable(s.criteria, opts)}`;
+  const monitors = monitorTable(s);
+  if (monitors) out += `\n${monitors}`;
   // Validity is said beside the verdict, never folded into it: a pass measured by a saturated
   // generator is still a pass of the criteria, but weak evidence.
   const v = s.validity;
