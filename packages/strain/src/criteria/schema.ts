@@ -2,6 +2,7 @@ import { z } from "zod";
 import { describeValue } from "../plan/describe-value.js";
 import { suggest } from "../plan/did-you-mean.js";
 import { durationHint, tryParseDuration } from "../plan/duration.js";
+import { isRecord, strictObject } from "../plan/strict-object.js";
 import type { CriteriaEntry, K6Thresholds, PresetName } from "./definition.js";
 import { K6_EXPRESSION_HINT, parseThresholdExpression, parseThresholdKey } from "./k6-thresholds.js";
 import { presets } from "./presets.js";
@@ -29,29 +30,6 @@ type Ctx = z.core.ParsePayload;
 
 function addIssue(ctx: Ctx, path: PropertyKey[], message: string, hint: string): void {
   ctx.issues.push({ code: "custom", message, input: ctx.value, path, params: { hint } });
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** An object schema reporting each unknown key with a did-you-mean hint (as plan/schema.ts does). */
-function strictObject<S extends z.core.$ZodLooseShape>(shape: S) {
-  const known = Object.keys(shape);
-  return z.looseObject(shape).superRefine(
-    (value, ctx) => {
-      for (const key of Object.keys(value)) {
-        if (Object.hasOwn(shape, key)) continue;
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          message: `unknown key "${key}"`,
-          params: { hint: suggest(key, known) },
-        });
-      }
-    },
-    { when: (payload) => isRecord(payload.value) },
-  );
 }
 
 /** A value checked by `check`, which returns an error sentence or undefined. */

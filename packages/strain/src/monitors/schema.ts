@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { describeValue } from "../plan/describe-value.js";
-import { suggest } from "../plan/did-you-mean.js";
 import { durationHint, parseDuration, tryParseDuration } from "../plan/duration.js";
+import { isRecord, strictObject } from "../plan/strict-object.js";
 import type { Duration } from "../plan/types.js";
 import type { PostgresMonitorConfig } from "./postgres.js";
 import type { PrometheusMonitorConfig, PrometheusQueryConfig } from "./prometheus.js";
@@ -97,29 +97,6 @@ export interface ResolvedMonitors {
   postgres: PostgresMonitorConfig | null;
   prometheus: PrometheusMonitorConfig | null;
   validity: ValidityRules;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** An object reporting each unknown key as its own issue with a did-you-mean hint (as the plan schema does). */
-function strictObject<S extends z.core.$ZodLooseShape>(shape: S) {
-  const known = Object.keys(shape);
-  return z.looseObject(shape).superRefine(
-    (value, ctx) => {
-      for (const key of Object.keys(value)) {
-        if (Object.hasOwn(shape, key)) continue;
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          message: `unknown key "${key}"`,
-          params: { hint: suggest(key, known) },
-        });
-      }
-    },
-    { when: (payload) => isRecord(payload.value) },
-  );
 }
 
 const duration = z

@@ -5,6 +5,7 @@ import { describeValue } from "./describe-value.js";
 import { suggest } from "./did-you-mean.js";
 import { durationHint, sizeHint, tryParseDuration, tryParseSize } from "./duration.js";
 import { parseHostEntry } from "./hosts.js";
+import { isRecord, strictObject } from "./strict-object.js";
 import { hasPlaceholder, unsupportedPlaceholders } from "./template.js";
 import type { Duration, FlowFunction, FlowStep } from "./types.js";
 
@@ -63,33 +64,6 @@ function addTypeMismatch(ctx: z.core.ParsePayload, expected: string, message: st
     path: [],
     params: { [TYPE_MISMATCH]: expected, ...(hint === undefined ? {} : { hint }) },
   });
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** An object schema that reports each unknown key as its own issue, with a did-you-mean hint. */
-function strictObject<S extends z.core.$ZodLooseShape>(
-  shape: S,
-  unknownKeyHint: (key: string, known: readonly string[]) => string = suggest,
-) {
-  const known = Object.keys(shape);
-  return z.looseObject(shape).superRefine(
-    (value, ctx) => {
-      for (const key of Object.keys(value)) {
-        if (Object.hasOwn(shape, key)) continue;
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          message: `unknown key "${key}"`,
-          params: { hint: unknownKeyHint(key, known) },
-        });
-      }
-    },
-    // Run even when a field has issues: all problems are reported at once.
-    { when: (payload) => isRecord(payload.value) },
-  );
 }
 
 /** A duration ("2s" or ms); `positive` rejects zero. */
