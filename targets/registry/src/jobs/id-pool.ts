@@ -17,12 +17,25 @@ export async function fillIdPool(
 ): Promise<number> {
   const ids = generateIds(count, options);
   let added = 0;
-  for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
-    const r = await pool.query(
-      "INSERT INTO id_pool (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING",
-      [ids.slice(i, i + INSERT_CHUNK)],
-    );
-    added += r.rowCount ?? 0;
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    // Job workers starting together fill at once; their inserts of overlapping ids in different
+    // orders deadlock on the unique index (seen with 2 workers): one fill at a time.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('strain-registry:id_pool'))");
+    for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+      const r = await client.query(
+        "INSERT INTO id_pool (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING",
+        [ids.slice(i, i + INSERT_CHUNK)],
+      );
+      added += r.rowCount ?? 0;
+    }
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
   }
   return added;
 }
