@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { strainVersion } from "../engine/coordinator.js";
 import { ErrorCodes, ExitCodes, hasCode } from "../errors.js";
+import { type CompareFlags, compareCommand } from "./compare.js";
 import { runDemo } from "./demo.js";
 import { type CliIO, formatError, processIO } from "./io.js";
 import { reportCommand } from "./report.js";
@@ -36,6 +37,10 @@ export async function runMain(argv: readonly string[], io: CliIO): Promise<numbe
     .option("-q, --quiet", "no live progress; only the end summary")
     .option("--strict", "exit 98 when criteria only warn (missed targets), instead of 0")
     .option("--junit <file>", "write the criteria verdicts as JUnit XML (one test case per row)")
+    .option(
+      "--out <kind=target...>",
+      "live outputs: json=<file>, csv=<file> (JMeter JTL), prometheus=<url> (remote write), junit=<file>",
+    )
     .action(async (plan: string, opts: RunFlags) => {
       exitCode = await runCommand(plan, opts, io);
     });
@@ -48,6 +53,17 @@ export async function runMain(argv: readonly string[], io: CliIO): Promise<numbe
     .option("--junit <file>", "write the criteria verdicts as JUnit XML (one test case per row)")
     .action(async (dir: string, opts: ReportFlags) => {
       exitCode = await reportCommand(dir, io, opts);
+    });
+
+  program
+    .command("compare")
+    .description("compare run B against run A: latency, throughput, errors, verdicts; writes compare.html")
+    .argument("<runA>", "baseline run directory")
+    .argument("<runB>", "run directory to judge")
+    .option("--fail-on-regression <tolerance>", "exit 99 when B is worse than A beyond this (e.g. 10%)")
+    .option("--html <file>", "where to write the HTML comparison", "compare.html")
+    .action(async (a: string, b: string, opts: CompareFlags) => {
+      exitCode = await compareCommand(a, b, opts, io);
     });
 
   program
@@ -77,6 +93,7 @@ export interface RunFlags {
   quiet?: boolean;
   strict?: boolean;
   junit?: string;
+  out?: string[];
 }
 
 export interface ReportFlags {

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { exitCodeWithCriteria } from "../criteria/exit-code.js";
 import { renderJUnit } from "../criteria/junit.js";
 import { ExitCodes } from "../errors.js";
+import { writeReport } from "../report/render-report.js";
 import { rebuildSummary, type Summary } from "../results/summary.js";
 import { renderSummary } from "../results/text-summary.js";
 import { type CliIO, formatError } from "./io.js";
@@ -22,6 +23,11 @@ export async function reportCommand(dir: string, io: CliIO, flags: ReportFlags =
       );
     io.stdout.write(renderSummary(summary, { color: io.isTTY }));
     io.stdout.write(`\nsummary written: ${dir}/summary.json\n`);
+    try {
+      io.stdout.write(`report: ${writeReport(dir)}\n`);
+    } catch (err) {
+      io.stderr.write(`strain: the HTML report could not be written: ${(err as Error).message}\n`);
+    }
     if (flags.junit !== undefined && !writeJUnitFile(flags.junit, summary, io))
       return ExitCodes.OUTPUT_FAILED;
     return exitCodeWithCriteria(ExitCodes.OK, summary.criteria, flags.strict === true);

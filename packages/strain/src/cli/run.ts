@@ -1,5 +1,10 @@
 import { Coordinator } from "../engine/coordinator.js";
 import { ErrorCodes, ExitCodes, hasCode, StrainError } from "../errors.js";
+import { writeReport } from "../report/render-report.js";
+import { closeOutputs, createOutputs } from "../results/outputs/create-outputs.js";
+import { CsvOutput } from "../results/outputs/csv-output.js";
+import { combineObservers, type RunOutput } from "../results/outputs/output.js";
+import { parseOutFlags } from "../results/outputs/parse-out.js";
 import { renderSummary } from "../results/text-summary.js";
 import { type CliIO, formatError } from "./io.js";
 import type { RunFlags } from "./main.js";
@@ -16,18 +21,27 @@ export async function runCommand(planPath: string, flags: RunFlags, io: CliIO): 
     return ExitCodes.USAGE;
   }
   const progress = createProgress(io, flags.quiet === true);
+  let outputs: RunOutput[];
+  try {
+    outputs = createOutputs(parseOutFlags(flags.out ?? [], io.cwd), (m) => io.stderr.write(`strain: ${m}\n`));
+  } catch (err) {
+    io.stderr.write(formatError(err));
+    return hasCode(err, ErrorCodes.USAGE) ? ExitCodes.USAGE : ExitCodes.OUTPUT_FAILED;
+  }
   const coordinator = new Coordinator({
     planPath,
     ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
     runsDir: flags.outDir,
     env,
-    observer: progress,
+    observer: combineObservers([progress, ...outputs], (e) => io.stderr.write(formatError(e))),
+    ...jtlOf(outputs),
     strict: flags.strict === true,
   });
   try {
     await coordinator.prepare();
   } catch (err) {
     io.stderr.write(formatError(err));
+    await closeOutputs(outputs);
     if (hasCode(err, ErrorCodes.PLAN_INVALID) || hasCode(err, ErrorCodes.PLAN_LOAD))
       return ExitCodes.INVALID_CONFIG;
     if (hasCode(err, ErrorCodes.RUN_DIR)) return ExitCodes.OUTPUT_FAILED;
@@ -52,6 +66,12 @@ export async function runCommand(planPath: string, flags: RunFlags, io: CliIO): 
     progress.close();
     io.stdout.write(renderSummary(result.summary, { color: io.isTTY }));
     io.stdout.write(`\nrun directory: ${result.runDir}\n`);
+    // The report is a view of the run directory: failing to draw it loses no data.
+    try {
+      io.stdout.write(`report: ${writeReport(result.runDir)}\n`);
+    } catch (err) {
+      io.stderr.write(`strain: the HTML report could not be written: ${(err as Error).message}\n`);
+    }
     if (result.status !== "completed" && result.reason !== undefined) {
       io.stderr.write(`strain: run ${result.status}: ${result.reason}\n`);
     }
@@ -66,7 +86,14 @@ export async function runCommand(planPath: string, flags: RunFlags, io: CliIO): 
     return hasCode(err, ErrorCodes.RUN_DIR) ? ExitCodes.OUTPUT_FAILED : ExitCodes.ENGINE_ERROR;
   } finally {
     unsubscribe();
+    await closeOutputs(outputs);
   }
+}
+
+/** `--out csv=<file>`: the workers write its rows themselves. */
+function jtlOf(outputs: readonly RunOutput[]): { jtlPath?: string } {
+  const csv = outputs.find((o): o is CsvOutput => o instanceof CsvOutput);
+  return csv !== undefined ? { jtlPath: csv.path } : {};
 }
 
 /** `--env KEY=VALUE` (repeatable); `--env KEY` takes the value from the process environment. */

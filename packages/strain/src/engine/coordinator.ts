@@ -44,6 +44,8 @@ export interface RunOptions {
   /** Variables handed to flows as `vu.env`. */
   env?: Readonly<Record<string, string>>;
   observer?: RunObserver;
+  /** `--out csv=<file>`: every worker writes raw JTL rows to a part file of it (merged by the output). */
+  jtlPath?: string;
   /** Criteria warnings (missed targets) make the exit code CRITERIA_WARNINGS instead of OK. */
   strict?: boolean;
 }
@@ -205,6 +207,7 @@ export class Coordinator {
         segment: { index: i, count: workers },
         setupData,
         env,
+        jtlPath: this.options.jtlPath ?? null,
       });
     }
     await this.allReady();

@@ -24,6 +24,8 @@ export interface InitMessage {
   segment: Segment;
   setupData: unknown;
   env: Record<string, string>;
+  /** `--out csv=<file>`: this worker writes its JTL rows to `jtlPartPath(file, index)`. */
+  jtlPath: string | null;
 }
 
 export interface StartMessage {

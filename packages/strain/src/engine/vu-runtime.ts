@@ -4,6 +4,7 @@ import type { TagSet } from "../metrics/tag-set.js";
 import type { ResolvedScenario } from "../plan/resolved.js";
 import type { Feeder, HttpApi, HttpMethod, RequestOptions, Tags, ThinkTime, VU } from "../plan/types.js";
 import type { HttpClient, HttpResult } from "../protocols/http.js";
+import { type JtlWriter, jtlSampleOf } from "../results/outputs/jtl.js";
 import type { Clock } from "./clock.js";
 import type { ExecutionHost, IterationRequest, VUHandle } from "./executor-types.js";
 import type { SecretRedactor } from "./redact.js";
@@ -33,6 +34,10 @@ export interface RuntimeContext {
   feeders: ReadonlyMap<string, Feeder<Record<string, unknown>>>;
   /** Declared user metrics. */
   userMetrics: Readonly<Record<string, "counter" | "trend" | "rate" | "gauge">>;
+  /** `--out csv`: one JMeter JTL row per request, or null. */
+  jtl: JtlWriter | null;
+  /** Active VUs of every scenario in this worker (JTL's allThreads). */
+  activeVUs(): number;
   /** Removes secret values from messages before they leave the worker. */
   redactor: SecretRedactor;
   /** Next run-unique VU id. */
@@ -244,7 +249,11 @@ export class ScenarioHost implements ExecutionHost {
     this.ctx.metrics.addCounter("dropped_iterations", this.baseTags, count);
   }
 
+  /** Active VUs of this scenario in this worker, as the executor last reported. */
+  activeVUs = 0;
+
   onVUs(active: number, allocated: number): void {
+    this.activeVUs = active;
     this.ctx.metrics.setGauge("vus", this.baseTags, active);
     this.ctx.metrics.setGauge("vus_max", this.baseTags, allocated);
   }
@@ -272,6 +281,16 @@ export class ScenarioHost implements ExecutionHost {
     if (res.errorClass !== "in_flight_at_stop") {
       m.trend("http_req_duration", set).add(res.duration);
       if (res.status !== 0) m.trend("http_req_waiting", set).add(res.waiting);
+    }
+    if (this.ctx.jtl !== null) {
+      this.ctx.jtl.write(
+        jtlSampleOf(res, {
+          endEpochMs: Date.now(),
+          threadName: `${this.scenario.name} 1-${vu.id}`,
+          grpThreads: this.activeVUs,
+          allThreads: this.ctx.activeVUs(),
+        }),
+      );
     }
     m.counter("data_sent", flowSet).add(res.bytesSent);
     m.counter("data_received", flowSet).add(res.bytesReceived);

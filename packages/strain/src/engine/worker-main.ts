@@ -43,7 +43,7 @@ async function handle(msg: ToWorker): Promise<void> {
         msg.bundlePath !== null
           ? await importPlanBundle(msg.bundlePath, msg.planPath)
           : (await loadPlan(msg.planPath, tmpdir())).plan;
-      worker = new WorkerRun(plan, msg.segment, msg.setupData, msg.env, {
+      worker = new WorkerRun(plan, msg.segment, msg.setupData, msg.env, msg.jtlPath, {
         snapshot: (snapshot, errors, errorsDropped) =>
           send({ type: "snapshot", snapshot, errors, errorsDropped }),
         warning: (message) => send({ type: "warning", message }),

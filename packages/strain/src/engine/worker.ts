@@ -5,6 +5,7 @@ import { createGeneratorSampler, generatorEntries, vusFromEntries } from "../mon
 import type { ResolvedPlan } from "../plan/resolved.js";
 import type { Feeder } from "../plan/types.js";
 import { HttpClient } from "../protocols/http.js";
+import { JtlWriter, jtlPartPath } from "../results/outputs/jtl.js";
 import { realClock } from "./clock.js";
 import type { Executor, Segment } from "./executor-types.js";
 import { createExecutor } from "./executors/index.js";
@@ -39,14 +40,19 @@ export class WorkerRun {
   private readonly segmentIndex: number;
   /** This process's CPU, event-loop delay, memory and sockets, added to every interval. */
   private readonly generator = createGeneratorSampler();
+  /** Raw per-request rows (`--out csv`), or null. */
+  private readonly jtl: JtlWriter | null;
+  private readonly hosts: ScenarioHost[] = [];
 
   constructor(
     private readonly plan: ResolvedPlan,
     segment: Segment,
     setupData: unknown,
     env: Readonly<Record<string, string>>,
+    jtlPath: string | null,
     private readonly sink: WorkerSink,
   ) {
+    this.jtl = jtlPath === null ? null : new JtlWriter(jtlPartPath(jtlPath, segment.index));
     this.nextVU = segment.index + 1;
     this.segmentIndex = segment.index;
     const redactor = new SecretRedactor(plan.secrets, env);
@@ -82,6 +88,8 @@ export class WorkerRun {
         setupData,
         env,
         redactor,
+        jtl: this.jtl,
+        activeVUs: () => this.hosts.reduce((n, h) => n + h.activeVUs, 0),
         feeders,
         userMetrics: plan.metrics,
         nextVUId: () => {
@@ -99,6 +107,7 @@ export class WorkerRun {
           entry?.executor.stop(entry.gracefulStopMs);
         },
       });
+      this.hosts.push(host);
       this.executors.push({
         executor: createExecutor(scenario, segment, host),
         gracefulStopMs: scenario.gracefulStopMs,
@@ -119,6 +128,7 @@ export class WorkerRun {
       if (this.intervalTimer !== undefined) clearTimeout(this.intervalTimer);
       this.flush(Date.now());
       this.generator.stop();
+      this.jtl?.close();
       await this.http.close();
     }
   }
@@ -143,6 +153,7 @@ export class WorkerRun {
     const snap = this.metrics.snapshot(this.intervalIndex, start, Math.max(start, end));
     const sample = this.generator.sample(vusFromEntries(snap.entries));
     for (const e of generatorEntries(sample, this.segmentIndex)) snap.entries.push(e);
+    this.jtl?.flush();
     this.sink.snapshot(snap, this.errors, this.errorsDropped);
     this.errors = [];
     this.errorsDropped = 0;
