@@ -12,12 +12,12 @@ describe("parseOutFlags", () => {
           "prometheus=http://127.0.0.1:9090",
           "prometheus=https://mimir.example/api/v1/push",
         ],
-        "/work",
+        "/srv/load",
       ),
     ).toEqual([
-      { kind: "json", path: "/work/out/results.ndjson", text: "json=out/results.ndjson" },
+      { kind: "json", path: "/srv/load/out/results.ndjson", text: "json=out/results.ndjson" },
       { kind: "csv", path: "/tmp/requests.jtl", text: "csv=/tmp/requests.jtl" },
-      { kind: "junit", path: "/work/criteria.xml", text: "junit=criteria.xml" },
+      { kind: "junit", path: "/srv/load/criteria.xml", text: "junit=criteria.xml" },
       {
         kind: "prometheus",
         url: "http://127.0.0.1:9090/api/v1/write",
