@@ -46,13 +46,15 @@ export default definePlan({
       reason: "misses threshold <=200ms",
     });
     expect(every.observed!).toBeGreaterThanOrEqual(400);
-    // The worst window lies in the degradation (a second of slack for scheduling at its edges).
+    // The named window overlaps the degradation (20–40 s, a second of slack for scheduling at its
+    // edges). Every window with over 5% of its samples slow has the slow value as its p95, so
+    // several tie for worst and the earliest is named: it may start before 20 s.
     const m = /^every 10s, worst \((\d+)s–(\d+)s\)$/.exec(every.window.text);
     expect(m, every.window.text).not.toBeNull();
     const [from, to] = [Number(m![1]), Number(m![2])];
     expect(to - from).toBe(10);
-    expect(from).toBeGreaterThanOrEqual(19);
-    expect(to).toBeLessThanOrEqual(41);
+    expect(to).toBeGreaterThanOrEqual(19);
+    expect(from).toBeLessThanOrEqual(41);
     expect(every.window.windows).toBeGreaterThanOrEqual(50);
     expect(result.exitCode).toBe(99);
   }, 120_000);
