@@ -14,6 +14,10 @@ export const ErrorCodes = {
   RUN_DIR_READ: "STRAIN_ERR_RUN_DIR_READ",
   BODY_DISCARDED: "STRAIN_ERR_BODY_DISCARDED",
   USAGE: "STRAIN_ERR_USAGE",
+  DATASET_INVALID: "STRAIN_ERR_DATASET_INVALID",
+  DATA_TARGET: "STRAIN_ERR_DATA_TARGET",
+  DATA_LOAD: "STRAIN_ERR_DATA_LOAD",
+  DATA_DISK: "STRAIN_ERR_DATA_DISK",
   INTERNAL: "STRAIN_ERR_INTERNAL",
 } as const;
 
@@ -72,6 +76,8 @@ export const ExitCodes = {
   USAGE: 2,
   /** The run directory could not be written (disk full, permissions). */
   OUTPUT_FAILED: 106,
+  /** `strain data` refused or failed; chunks committed before the failure stay, and a rerun resumes. */
+  DATA_FAILED: 107,
 } as const;
 
 export type ExitCode = (typeof ExitCodes)[keyof typeof ExitCodes];

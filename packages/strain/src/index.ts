@@ -20,7 +20,23 @@ export type {
   WindowSpec,
 } from "./criteria/definition.js";
 export { type PresetRowId, preset, presets, type TypedPresetOverrides } from "./criteria/presets.js";
-
+// Test data for `strain data <file.ts>`: defineDataset and its column generators (docs/data.md).
+export type { ChunkOutput, DatasetDefinition, TableDefinition } from "./data/dataset.js";
+export {
+  type CountSpec,
+  type DatasetSpec,
+  type DateLike,
+  defineDataset,
+  type Generator,
+  gen,
+  type NameOptions,
+  type RowContext,
+  type RowValues,
+  type Scalar,
+  type TableSpec,
+  type TimestampRange,
+} from "./data/define-dataset.js";
+export type { Rng } from "./data/rng.js";
 export type {
   ConstantArrivalRateConfig,
   ConstantVUsConfig,

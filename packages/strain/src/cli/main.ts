@@ -9,6 +9,7 @@ import { Command, CommanderError } from "commander";
 import { strainVersion } from "../engine/coordinator.js";
 import { ErrorCodes, ExitCodes, hasCode } from "../errors.js";
 import { type CompareFlags, compareCommand } from "./compare.js";
+import { type DataFlags, dataCommand, listDatasets } from "./data.js";
 import { runDemo } from "./demo.js";
 import { type CliIO, formatError, processIO } from "./io.js";
 import { reportCommand } from "./report.js";
@@ -64,6 +65,44 @@ export async function runMain(argv: readonly string[], io: CliIO): Promise<numbe
     .option("--html <file>", "where to write the HTML comparison", "compare.html")
     .action(async (a: string, b: string, opts: CompareFlags) => {
       exitCode = await compareCommand(a, b, opts, io);
+    });
+
+  program
+    .command("data")
+    .description("generate a dataset into PostgreSQL at COPY speed (resumable, reproducible)")
+    .argument(
+      "[dataset]",
+      "a built-in dataset (farmer-registry) or a .ts/.js file exporting defineDataset(...)",
+    )
+    .option("--db <url>", "PostgreSQL URL (default: $STRAIN_DATABASE_URL, then $DATABASE_URL)")
+    .option(
+      "-s, --scale <n>",
+      "root rows to generate (farmer-registry: households, ~4 farmers each); 10k, 2M…",
+      "1000",
+    )
+    .option("--seed <n>", "the same seed and scale give the same rows, whatever --workers", "1")
+    .option(
+      "-w, --workers <n>",
+      "loader processes, one COPY stream each (default: one per core)",
+      parsePositiveInt,
+    )
+    .option("--tables <list>", "load only these tables (and the tables they need), comma-separated")
+    .option("--append", "add to tables that already hold rows")
+    .option("--truncate", "empty the dataset's tables first (only those)")
+    .option("--keep-indexes", "keep indexes and constraints while loading (slower)")
+    .option("--locale <code>", "names and places for built-in datasets (ke, ph)")
+    .option("--export <table.column,...>", "after loading, write CSV feeders with these columns")
+    .option("--sample <n>", "rows per exported feeder", "1000")
+    .option("--export-dir <dir>", "where --export writes <table>.csv", "feeders")
+    .option("--list", "list the built-in datasets")
+    .option("-q, --quiet", "no progress; only the final table")
+    .action(async (dataset: string | undefined, opts: DataFlags & { list?: boolean }) => {
+      if (opts.list === true || dataset === undefined) {
+        io.stdout.write(listDatasets());
+        exitCode = dataset === undefined && opts.list !== true ? ExitCodes.USAGE : ExitCodes.OK;
+        return;
+      }
+      exitCode = await dataCommand(dataset, opts, io);
     });
 
   program

@@ -51,7 +51,8 @@ export async function loadPlan(file: string, outDir: string): Promise<LoadedPlan
     const input = parseYamlPlan(await readFile(path, "utf8"), file);
     return { plan: validatePlan(input, { planPath: file }), bundlePath: null };
   }
-  const bundlePath = await bundlePlan(path, file, outDir);
+  await mkdir(outDir, { recursive: true });
+  const bundlePath = await bundleScript(path, file, join(resolve(outDir), BUNDLE_FILE), "plan");
   return { plan: await importPlanBundle(bundlePath, file), bundlePath };
 }
 
@@ -80,10 +81,16 @@ export async function importPlanBundle(bundlePath: string, planPath: string): Pr
 
 let importCount = 0;
 
-/** Bundle the plan at `path` into `outDir`; returns the bundle's path. */
-async function bundlePlan(path: string, shownName: string, outDir: string): Promise<string> {
-  await mkdir(outDir, { recursive: true });
-  const outfile = join(resolve(outDir), BUNDLE_FILE);
+/**
+ * Bundle the TS/JS module at `path` (a plan, or a dataset for `strain data`) into `outfile`; returns
+ * `outfile`. Compile errors are `STRAIN_ERR_PLAN_LOAD` naming the file, line and column.
+ */
+export async function bundleScript(
+  path: string,
+  shownName: string,
+  outfile: string,
+  what: "plan" | "dataset",
+): Promise<string> {
   try {
     await build({
       entryPoints: [path],
@@ -105,13 +112,13 @@ async function bundlePlan(path: string, shownName: string, outDir: string): Prom
     const errors = (err as { errors?: Message[] }).errors ?? [];
     const first = errors[0];
     if (first === undefined) {
-      throw new StrainError(ErrorCodes.PLAN_LOAD, `cannot bundle plan ${shownName}: ${messageOf(err)}`, {
+      throw new StrainError(ErrorCodes.PLAN_LOAD, `cannot bundle ${what} ${shownName}: ${messageOf(err)}`, {
         cause: err,
       });
     }
     throw new StrainError(
       ErrorCodes.PLAN_LOAD,
-      `plan ${shownName} does not compile: ${formatMessage(first)}`,
+      `${what} ${shownName} does not compile: ${formatMessage(first)}`,
       {
         cause: err,
         details: errors.map(formatMessage),

@@ -28,7 +28,7 @@ it("npm start runs the farmer-registry plan against the registry and shuts down 
     env: {
       ...process.env,
       STRAIN_DEMO_DURATION: "6s",
-      STRAIN_DEMO_FARMERS: "1000",
+      STRAIN_DEMO_HOUSEHOLDS: "250",
       STRAIN_DEMO_DATA_DIR: dataDir,
       FORCE_COLOR: "0",
     },
@@ -45,6 +45,9 @@ it("npm start runs the farmer-registry plan against the registry and shuts down 
   const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
   expect(code, `${stdout}\n${stderr}`).toBe(0);
 
+  // The data came from the generator: its final table, 250 households.
+  expect(stdout).toMatch(/^households\s+250\s/m);
+  expect(stdout).toMatch(/^farmers\s+[\d,]+\s/m);
   const url = /registry listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
   expect(url).toBeDefined();
   expect(stdout).toContain("TRANSACTION");
