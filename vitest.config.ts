@@ -8,6 +8,7 @@ const TIMED = [
   "packages/*/test/integration/engine-*.test.ts",
   "packages/*/src/**/*.real-clock.test.ts",
   "targets/registry/test/e2e/**/*.test.ts",
+  "bench/**/*.real-clock.test.ts",
 ];
 
 export default defineConfig({
@@ -24,6 +25,7 @@ export default defineConfig({
             "packages/*/test/**/*.test.ts",
             "targets/*/src/**/*.test.ts",
             "targets/*/test/**/*.test.ts",
+            "bench/**/*.test.ts",
           ],
           exclude: [...TIMED, "**/node_modules/**"],
           sequence: { groupOrder: 0 },

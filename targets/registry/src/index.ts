@@ -31,5 +31,10 @@ export { type BatchStatus, enqueueJobs, getBatchStatus, getJob } from "./jobs/qu
 export { DEFAULT_JOB_SETTINGS, type JobSettings, TASKS, type TaskName } from "./jobs/settings.js";
 export { verhoeffDigit, verhoeffValid } from "./jobs/verhoeff.js";
 export { createJsonLog, type JsonLog } from "./log/json-log.js";
-export { farmerSearchText, foldForSearch, householdSearchText, maskNationalId } from "./records/search-text.js";
+export {
+  farmerSearchText,
+  foldForSearch,
+  householdSearchText,
+  maskNationalId,
+} from "./records/search-text.js";
 export { type SeedOptions, type SeedResult, seedFarmers } from "./seed/seed-farmers.js";

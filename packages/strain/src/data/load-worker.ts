@@ -11,6 +11,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { serializeError } from "../errors.js";
 import type { ChunkOutput, DatasetDefinition } from "./dataset.js";
 import { RECORD_CHUNK_SQL } from "./ledger.js";
+import { LineBuffer } from "./line-buffer.js";
 import type { FromLoader, ToLoader } from "./load-protocol.js";
 import { describePgError, isConnectionLost } from "./pg-errors.js";
 import { quoteName } from "./schema-prep.js";
@@ -35,6 +36,8 @@ interface State {
   /** Index in dataset.tables → position in the load's table list, or -1 when not loaded. */
   position: number[];
   copySql: string[];
+  /** One per dataset table: the chunk's COPY text, encoded as the rows arrive. */
+  buffers: LineBuffer[];
 }
 
 let state: State | undefined;
@@ -66,7 +69,14 @@ async function handle(msg: ToLoader): Promise<void> {
     const copySql = dataset.tables.map(
       (t) => `COPY ${quoteName(t.name)} (${t.columns.map((c) => quoteName(c)).join(", ")}) FROM STDIN`,
     );
-    state = { init: msg, dataset, client, position, copySql };
+    state = {
+      init: msg,
+      dataset,
+      client,
+      position,
+      copySql,
+      buffers: dataset.tables.map(() => new LineBuffer()),
+    };
     send({ type: "ready" });
     return;
   }
@@ -77,12 +87,10 @@ async function loadChunk(s: State, chunk: number): Promise<void> {
   const { init, dataset, client, position } = s;
   const first = init.firstRoot + chunk * init.chunkRoots;
   const count = Math.min(init.chunkRoots, init.roots - chunk * init.chunkRoots);
-  const lines: string[][] = dataset.tables.map(() => []);
+  const { buffers } = s;
   const out: ChunkOutput = {
     wants: (t) => position[t]! >= 0,
-    row: (t, line) => {
-      lines[t]!.push(line);
-    },
+    row: (t, line) => buffers[t]!.push(line),
   };
   dataset.generate(first, count, init.seed, out);
   const rows = init.tables.map(() => 0);
@@ -91,18 +99,18 @@ async function loadChunk(s: State, chunk: number): Promise<void> {
     await client.query("BEGIN");
     for (let t = 0; t < dataset.tables.length; t++) {
       const pos = position[t]!;
-      const list = lines[t]!;
-      if (pos < 0 || list.length === 0) continue;
-      const buf = Buffer.from(`${list.join("\n")}\n`, "utf8");
+      const lines = buffers[t]!.lines;
+      const buf = buffers[t]!.take();
+      if (pos < 0 || lines === 0) continue;
       bytes += buf.length;
       await copyBuffer(client, s.copySql[t]!, buf);
-      rows[pos] = list.length;
-      lines[t] = []; // let the chunk's text go before the next table's
+      rows[pos] = lines;
     }
     await client.query(RECORD_CHUNK_SQL, [init.loadId, chunk, rows]);
     await client.query("COMMIT");
     send({ type: "chunk-done", chunk, rows, bytes });
   } catch (err) {
+    for (const b of buffers) b.take(); // nothing of this chunk may leak into another
     const lost = isConnectionLost(err);
     if (!lost) await client.query("ROLLBACK").catch(() => undefined);
     send({ type: "chunk-failed", chunk, message: describePgError(err), connectionLost: lost });

@@ -19,6 +19,7 @@ import {
   HOST_NOT_ALLOWED_CODE,
   TOTAL_TIMEOUT_CODE,
 } from "./http-errors.js";
+import { Http1Pool } from "./http1-pool.js";
 import { type Lane, type TimedEntry, TimeoutLanes } from "./timeout-lanes.js";
 
 /**
@@ -52,6 +53,11 @@ export interface HttpClientConfig {
   secrets: readonly string[];
   /** Name resolution override (tests inject failures here; also for pinning names). Default: the system resolver. */
   lookup?: LookupFunction;
+  /**
+   * Connection pool per origin: "fast" is Strain's own HTTP/1.1 pool (`Http1Pool`), "undici" is
+   * undici's `Pool`; "auto" (default) picks the fast pool for http: origins and undici for https:.
+   */
+  driver?: "auto" | "undici" | "fast";
 }
 
 /** A completed request as the VU sees it, with what the metrics need. */
@@ -76,7 +82,7 @@ interface Origin {
   readonly allowed: boolean;
   /** `host: …\r\n` plus undici's `connection: keep-alive\r\n`, for byte counts. */
   readonly fixedHeaderBytes: number;
-  pool: Pool | null;
+  pool: Pool | Http1Pool | null;
 }
 
 const DEFAULT_SECRET_HEADERS = ["authorization", "cookie", "proxy-authorization", "set-cookie"];
@@ -196,7 +202,7 @@ export class HttpClient {
     if (this.closed) return;
     this.closed = true;
     this.lanes.close();
-    const pools: Pool[] = [];
+    const pools: (Pool | Http1Pool)[] = [];
     for (const o of this.originsByOrigin.values()) if (o.pool !== null) pools.push(o.pool);
     await Promise.all(pools.map((p) => p.destroy()));
   }
@@ -238,11 +244,21 @@ export class HttpClient {
   }
 
   /** @internal */
-  poolFor(origin: Origin): Pool {
+  poolFor(origin: Origin): Pool | Http1Pool {
     if (origin.pool !== null) return origin.pool;
     const t = this.cfg.timeouts;
     const connect: { timeout: number; lookup?: LookupFunction } = { timeout: t.connectMs };
     if (this.cfg.lookup !== undefined) connect.lookup = this.cfg.lookup;
+    const driver = this.cfg.driver ?? "auto";
+    if (driver === "fast" || (driver === "auto" && origin.origin.startsWith("http:"))) {
+      origin.pool = new Http1Pool(origin.origin, {
+        connections: this.cfg.connections,
+        connect,
+        headersTimeout: t.headersMs,
+        bodyTimeout: t.bodyMs,
+      });
+      return origin.pool;
+    }
     origin.pool = new Pool(origin.origin, {
       connections: this.cfg.connections,
       pipelining: 1,

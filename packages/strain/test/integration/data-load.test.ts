@@ -27,8 +27,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** A fresh database with the library schema; returns its URL. */
-async function freshDb(extraSql = ""): Promise<string> {
+/** A fresh database holding `schemaSql` (default: the library schema); returns its URL. */
+async function freshDb(extraSql = "", schemaSql = LIBRARY_SCHEMA): Promise<string> {
   const name = `lib${++dbCount}`;
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();
@@ -37,7 +37,7 @@ async function freshDb(extraSql = ""): Promise<string> {
   const url = server.url.replace(/\/[^/]*$/, `/${name}`);
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  await c.query(LIBRARY_SCHEMA + extraSql);
+  await c.query(schemaSql + extraSql);
   await c.end();
   return url;
 }
@@ -210,16 +210,7 @@ describe("strain data loader (real PostgreSQL)", () => {
   });
 
   it("names every missing table and column at once", async () => {
-    const name = `empty${++dbCount}`;
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = server.url.replace(/\/[^/]*$/, `/${name}`);
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query("CREATE TABLE libraries (id uuid PRIMARY KEY, code text)");
-    await c.end();
+    const url = await freshDb("", "CREATE TABLE libraries (id uuid PRIMARY KEY, code text);");
     const err = await load(url).catch((e: unknown) => e);
     expect(hasCode(err, "STRAIN_ERR_DATA_TARGET")).toBe(true);
     expect((err as { details: string[] }).details).toEqual([
