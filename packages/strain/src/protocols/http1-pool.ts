@@ -510,7 +510,7 @@ class Conn implements TimedEntry, ResponseSink {
  *
  * CPU/request, bare dispatch loop, nginx `return 200`, loopback, one run: undici Pool 22.3 µs → this 11.4 µs.
  * (10 connections, process.cpuUsage, median of 3 × 100k on a busy 2-core VM; a bare net.Socket
- * writing a pre-built request: 9.3 µs. http1-pool.real-clock.test.ts repeats the comparison.)
+ * writing a pre-built request: 9.3 µs. A CPU comparison is a benchmark, not a test: bench/.)
  */
 export class Http1Pool {
   /** @internal */ readonly lanes = new TimeoutLanes();
