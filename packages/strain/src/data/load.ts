@@ -489,8 +489,12 @@ async function parallel<T>(
     Array.from({ length: lanes }, async () => {
       const c = await connect(o.databaseUrl);
       try {
-        // Index builds sort in memory up to this, instead of spilling to disk (default 64 MB).
-        await c.query("SET maintenance_work_mem = '512MB'");
+        // Index builds sort in memory up to this instead of spilling to disk (PostgreSQL's default is
+        // 64 MB); a server configured higher keeps its own figure.
+        await c.query(
+          `SELECT set_config('maintenance_work_mem', CASE WHEN setting::bigint < 524288 THEN '512MB'
+                  ELSE setting || 'kB' END, false) FROM pg_settings WHERE name = 'maintenance_work_mem'`,
+        );
         while (next < items.length) await fn(c, items[next++]!);
       } finally {
         await c.end().catch(() => undefined);
