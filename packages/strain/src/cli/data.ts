@@ -4,10 +4,9 @@
  */
 import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import pg from "pg";
 import { type ExportSpec, exportFeeders, parseExportList } from "../data/export.js";
-import { type LoadProgress, type LoadResult, loadDataset } from "../data/load.js";
-import { describePgError, redactDbUrl } from "../data/pg-errors.js";
+import { connectDatabase, type LoadProgress, type LoadResult, loadDataset } from "../data/load.js";
+import { redactDbUrl } from "../data/pg-errors.js";
 import { BUILTIN_DATASETS, prepareDatasetSource, resolveDataset } from "../data/source.js";
 import { ErrorCodes, ExitCodes, hasCode, StrainError } from "../errors.js";
 import { type CliIO, formatError } from "./io.js";
@@ -137,10 +136,8 @@ export async function dataCommand(dataset: string, flags: DataFlags, io: CliIO):
       return ExitCodes.ABORTED_BY_SIGNAL;
     }
     if (exportSpecs !== undefined) {
-      const client = new pg.Client({ connectionString: url });
-      client.on("error", () => undefined);
+      const client = await connectDatabase(url);
       try {
-        await client.connect();
         const files = await exportFeeders(
           client,
           exportSpecs,
@@ -149,9 +146,6 @@ export async function dataCommand(dataset: string, flags: DataFlags, io: CliIO):
           seed,
         );
         for (const f of files) io.stdout.write(`feeder ${f.file}: ${f.rows.toLocaleString("en-US")} rows\n`);
-      } catch (err) {
-        if (hasCode(err, ErrorCodes.USAGE) || hasCode(err, ErrorCodes.DATA_TARGET)) throw err;
-        throw new StrainError(ErrorCodes.DATA_TARGET, `--export: ${describePgError(err)}`, { cause: err });
       } finally {
         await client.end().catch(() => undefined);
       }

@@ -133,7 +133,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadResult> {
   const chunksTotal = Math.ceil(options.scale / chunkRoots);
   const params = ds.params ?? "";
 
-  const client = await connect(options.databaseUrl);
+  const client = await connectDatabase(options.databaseUrl);
   try {
     await checkTables(client, defs);
     await ensureLedger(client);
@@ -314,7 +314,8 @@ function checkOptions(o: LoadOptions): void {
     throw new StrainError(ErrorCodes.USAGE, "--append and --truncate contradict each other: pick one");
 }
 
-async function connect(url: string): Promise<pg.Client> {
+/** A connected client, or DATA_TARGET in one line (password hidden) when the database cannot be reached. */
+export async function connectDatabase(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, application_name: "strain data" });
   client.on("error", () => undefined);
   try {
@@ -487,7 +488,7 @@ async function parallel<T>(
   const lanes = Math.max(1, Math.min(o.workers, items.length));
   await Promise.all(
     Array.from({ length: lanes }, async () => {
-      const c = await connect(o.databaseUrl);
+      const c = await connectDatabase(o.databaseUrl);
       try {
         // Index builds sort in memory up to this instead of spilling to disk (PostgreSQL's default is
         // 64 MB); a server configured higher keeps its own figure.
