@@ -433,24 +433,35 @@ class Conn implements TimedEntry, ResponseSink {
   }
 
   /**
-   * The connection failed with `err`. The request at the head gets `err` — or, when the socket
-   * was reused and died before any byte of its response, one re-send on a fresh connection (GET
-   * and HEAD only, as undici retries idempotent requests); requests pipelined behind it were not
-   * answered and go back to the front of the queue.
+   * Close the socket and take this connection's requests off it (they are the caller's to fail,
+   * retry or re-queue); tells the pool. Null when it was already closed.
    */
-  fail(err: Error, closeError: boolean): void {
-    if (this.state === C_CLOSED) return;
+  private teardown(): { head: Req | null; reserved: Req | null; wasConnecting: boolean } | null {
+    if (this.state === C_CLOSED) return null;
     const wasConnecting = this.state === C_CONNECTING;
     this.state = C_CLOSED;
     this.pool.lanes.remove(this);
     this.socket.destroy();
-    const first = this.head;
+    const head = this.head;
     this.head = null;
     this.tail = null;
     this.inflight = 0;
     const reserved = this.reserved;
     this.reserved = null;
     this.pool.connClosed(this, wasConnecting && reserved === null);
+    return { head, reserved, wasConnecting };
+  }
+
+  /**
+   * The connection failed with `err`. The request at the head gets `err` — or, when the socket
+   * was reused and died before any byte of its response, one re-send on a fresh connection (GET
+   * and HEAD only, as undici retries idempotent requests); requests pipelined behind it were not
+   * answered and go back to the front of the queue.
+   */
+  fail(err: Error, closeError: boolean): void {
+    const closed = this.teardown();
+    if (closed === null) return;
+    const { head: first, reserved, wasConnecting } = closed;
     if (wasConnecting) {
       // One request per failed connection attempt, as undici fails its client's pending request.
       const req = reserved ?? this.pool.dequeue();
@@ -483,19 +494,10 @@ class Conn implements TimedEntry, ResponseSink {
 
   /** Fail everything on this connection with `err` (pool destroyed): no retry, no re-queue. */
   destroyWith(err: Error): void {
-    if (this.state === C_CLOSED) return;
-    const wasConnecting = this.state === C_CONNECTING;
-    this.state = C_CLOSED;
-    this.pool.lanes.remove(this);
-    this.socket.destroy();
-    let req = this.head;
-    this.head = null;
-    this.tail = null;
-    this.inflight = 0;
-    const reserved = this.reserved;
-    this.reserved = null;
-    this.pool.connClosed(this, wasConnecting && reserved === null);
-    if (reserved !== null) this.pool.failReq(reserved, err);
+    const closed = this.teardown();
+    if (closed === null) return;
+    if (closed.reserved !== null) this.pool.failReq(closed.reserved, err);
+    let req = closed.head;
     while (req !== null) {
       const next = req.next;
       req.next = null;
