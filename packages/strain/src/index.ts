@@ -49,6 +49,7 @@ export type {
   FlowFunction,
   FlowStep,
   HttpApi,
+  HttpDriver,
   HttpMethod,
   HttpOptions,
   MixEntry,

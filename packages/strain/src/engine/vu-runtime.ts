@@ -1,5 +1,5 @@
 import { ErrorCodes, StrainError } from "../errors.js";
-import type { MetricsRegistry } from "../metrics/registry.js";
+import type { CounterCell, MetricsRegistry, RateCell, TrendCell } from "../metrics/registry.js";
 import type { TagSet } from "../metrics/tag-set.js";
 import type { ResolvedScenario } from "../plan/resolved.js";
 import type { Feeder, HttpApi, HttpMethod, RequestOptions, Tags, ThinkTime, VU } from "../plan/types.js";
@@ -75,8 +75,8 @@ class VUState implements VU {
   signal: AbortSignal | null = null;
   /** Tags of the flow (mix entry) running now, merged over the scenario's tags. */
   flowTags: Tags;
-  /** `flowTags`, interned in the metrics registry. */
-  flowSet!: TagSet;
+  /** `flowTags`, interned in the metrics registry, with its pre-resolved cells. */
+  flowCells!: FlowCells;
   /** Name of the transaction running now (innermost), or null. */
   currentTransaction: string | null = null;
   /** Set when a request or check fails inside the current transaction. */
@@ -182,6 +182,61 @@ function abortError(): Error {
   return e;
 }
 
+/** The cells one request's sample feeds, for one distinct combination of its tags. */
+interface RequestCells {
+  readonly reqs: CounterCell;
+  readonly failed: RateCell;
+  readonly duration: TrendCell;
+  readonly waiting: TrendCell;
+}
+
+/** A flow's tag set and the cells its iterations and requests feed, resolved once. */
+interface FlowCells {
+  readonly set: TagSet;
+  readonly started: CounterCell;
+  readonly sent: CounterCell;
+  readonly received: CounterCell;
+  readonly iterationDuration: TrendCell;
+  readonly iterations: CounterCell;
+  readonly iterationErrors: CounterCell;
+  /** Request cells by `requestKey`; bounded (see MAX_REQUEST_KEYS). */
+  readonly requests: Map<string, RequestCells>;
+}
+
+/**
+ * Distinct request keys cached per flow. Past it (names with ids in them), requests resolve their
+ * tag set each time, as the tag-set cap then folds them anyway.
+ */
+const MAX_REQUEST_KEYS = 4096;
+
+/**
+ * What decides a request's tag set beyond its flow, as one string. User-chosen parts carry their
+ * length, so no name or tag value can make two different requests share a key. Building it and one
+ * Map lookup cost less than the tags object, its canonical key and five cell lookups it replaces
+ * (strain minimal at max throughput: 13.9 → ~12 µs CPU per request).
+ */
+function requestKey(
+  res: HttpResult,
+  method: HttpMethod,
+  opts: RequestOptions | undefined,
+  tx: string | null,
+): string {
+  let key = `${method} ${res.status} ${res.errorClass} ${res.name.length}:${res.name}`;
+  if (res.netError !== undefined) key += ` n${res.netError}`;
+  if (tx !== null) key += ` t${tx.length}:${tx}`;
+  if (opts !== undefined) {
+    if (opts.category !== undefined) key += ` c${opts.category.length}:${opts.category}`;
+    const t = opts.tags;
+    if (t !== undefined) {
+      for (const k in t) {
+        const v = String(t[k]);
+        key += ` ${k.length}:${k}${v.length}:${v}`;
+      }
+    }
+  }
+  return key;
+}
+
 /**
  * The runtime side of one scenario in one worker: implements ExecutionHost for the executor and
  * records every sample with the scenario's tags.
@@ -190,7 +245,7 @@ export class ScenarioHost implements ExecutionHost {
   readonly clock: Clock;
   readonly baseTags: Tags;
   private readonly flowTags: Tags[];
-  private readonly flowSets: TagSet[];
+  private readonly flowCells: FlowCells[];
   private readonly vus = new Map<number, VUState>();
 
   constructor(
@@ -204,7 +259,20 @@ export class ScenarioHost implements ExecutionHost {
         ? { ...this.baseTags, ...f.tags, flow: f.name }
         : { ...this.baseTags, ...f.tags },
     );
-    this.flowSets = this.flowTags.map((t) => ctx.metrics.tagSet(t));
+    const m = ctx.metrics;
+    this.flowCells = this.flowTags.map((t): FlowCells => {
+      const set = m.tagSet(t);
+      return {
+        set,
+        started: m.counter("http_req_started", set),
+        sent: m.counter("data_sent", set),
+        received: m.counter("data_received", set),
+        iterationDuration: m.trend("iteration_duration", set),
+        iterations: m.counter("iterations", set),
+        iterationErrors: m.counter("iteration_errors", set),
+        requests: new Map(),
+      };
+    });
   }
 
   createVU(): VUHandle {
@@ -221,7 +289,7 @@ export class ScenarioHost implements ExecutionHost {
     vu.pendingStart = it.scheduledAt;
     vu.signal = it.signal;
     vu.flowTags = tags;
-    vu.flowSet = this.flowSets[it.flow] ?? this.flowSets[0]!;
+    vu.flowCells = this.flowCells[it.flow] ?? this.flowCells[0]!;
     vu.currentTransaction = null;
     vu.transactionFailed = false;
     vu.aborted = false;
@@ -239,10 +307,10 @@ export class ScenarioHost implements ExecutionHost {
       vu.aborted = true;
       return;
     }
-    const m = this.ctx.metrics;
-    m.trend("iteration_duration", vu.flowSet).add(this.clock.now() - start);
-    m.counter("iterations", vu.flowSet).add(1);
-    if (failed) m.counter("iteration_errors", vu.flowSet).add(1);
+    const fc = vu.flowCells;
+    fc.iterationDuration.add(this.clock.now() - start);
+    fc.iterations.add(1);
+    if (failed) fc.iterationErrors.add(1);
   }
 
   onDropped(count: number): void {
@@ -261,26 +329,22 @@ export class ScenarioHost implements ExecutionHost {
   async request(vu: VUState, method: HttpMethod, url: string, opts?: RequestOptions): Promise<HttpResult> {
     const startAt = vu.pendingStart;
     vu.pendingStart = null;
-    const m = this.ctx.metrics;
-    const flowSet = vu.flowSet;
-    m.counter("http_req_started", flowSet).add(1);
+    const fc = vu.flowCells;
+    fc.started.add(1);
     if (opts?.headers !== undefined) this.ctx.redactor.noteHeaders(opts.headers);
     const res = await this.ctx.http.send(method, url, opts, startAt, vu.signal);
-    const tags: Record<string, string> = { ...vu.flowTags, name: res.name, method: METHOD_TAG[method] };
-    if (opts?.category !== undefined) tags.category = opts.category;
-    if (vu.currentTransaction !== null) tags.transaction = vu.currentTransaction;
-    if (opts?.tags !== undefined) Object.assign(tags, opts.tags);
-    tags.status = String(res.status);
-    tags.error_class = res.errorClass;
-    if (res.netError !== undefined) tags.net_error = res.netError;
-    // One tag-set resolution per request, then pre-resolved cells (~1 µs saved per metric).
-    const set = m.tagSet(tags, res.url);
+    const key = requestKey(res, method, opts, vu.currentTransaction);
+    let cells = fc.requests.get(key);
+    if (cells === undefined) {
+      cells = this.requestCells(vu, method, opts, res);
+      if (fc.requests.size < MAX_REQUEST_KEYS) fc.requests.set(key, cells);
+    }
     const failed = res.errorClass !== "ok";
-    m.counter("http_reqs", set).add(1);
-    m.rate("http_req_failed", set).add(failed);
+    cells.reqs.add(1);
+    cells.failed.add(failed);
     if (res.errorClass !== "in_flight_at_stop") {
-      m.trend("http_req_duration", set).add(res.duration);
-      if (res.status !== 0) m.trend("http_req_waiting", set).add(res.waiting);
+      cells.duration.add(res.duration);
+      if (res.status !== 0) cells.waiting.add(res.waiting);
     }
     if (this.ctx.jtl !== null) {
       this.ctx.jtl.write(
@@ -292,8 +356,8 @@ export class ScenarioHost implements ExecutionHost {
         }),
       );
     }
-    m.counter("data_sent", flowSet).add(res.bytesSent);
-    m.counter("data_received", flowSet).add(res.bytesReceived);
+    fc.sent.add(res.bytesSent);
+    fc.received.add(res.bytesReceived);
     if (failed) {
       if (vu.currentTransaction !== null) vu.transactionFailed = true;
       const sample: ErrorSample = {
@@ -315,6 +379,30 @@ export class ScenarioHost implements ExecutionHost {
       this.ctx.onError(sample);
     }
     return res;
+  }
+
+  /** Resolve the tag set of a request's sample (flow tags, name, method, status, …) and its cells. */
+  private requestCells(
+    vu: VUState,
+    method: HttpMethod,
+    opts: RequestOptions | undefined,
+    res: HttpResult,
+  ): RequestCells {
+    const tags: Record<string, string> = { ...vu.flowTags, name: res.name, method: METHOD_TAG[method] };
+    if (opts?.category !== undefined) tags.category = opts.category;
+    if (vu.currentTransaction !== null) tags.transaction = vu.currentTransaction;
+    if (opts?.tags !== undefined) Object.assign(tags, opts.tags);
+    tags.status = String(res.status);
+    tags.error_class = res.errorClass;
+    if (res.netError !== undefined) tags.net_error = res.netError;
+    const m = this.ctx.metrics;
+    const set = m.tagSet(tags, res.url);
+    return {
+      reqs: m.counter("http_reqs", set),
+      failed: m.rate("http_req_failed", set),
+      duration: m.trend("http_req_duration", set),
+      waiting: m.trend("http_req_waiting", set),
+    };
   }
 
   recordCheck(vu: VUState, name: string, ok: boolean, extra?: Tags): void {

@@ -70,6 +70,8 @@ export class WorkerRun {
       maxRedirects: plan.http.maxRedirects,
       headers: plan.http.headers,
       responseType: plan.http.responseType,
+      driver: plan.http.driver,
+      pipelining: plan.http.pipelining,
       secrets: plan.secrets,
     });
     const feeders = new Map<string, Feeder<Record<string, unknown>>>();

@@ -1,6 +1,7 @@
-import { Agent, request } from "undici";
+import type { Agent, Dispatcher } from "undici";
 import type { SnapshotEntry, Tags } from "../metrics/types.js";
 import { compileTemplate } from "../plan/template.js";
+import { undici } from "../protocols/undici-lazy.js";
 import { EntryList } from "./entries.js";
 import { redactUrl } from "./redact-url.js";
 import type { Monitor, MonitorContext, MonitorExtras } from "./types.js";
@@ -83,7 +84,11 @@ export class PrometheusMonitor implements Monitor {
       return `prometheus monitor unavailable: ${(err as Error).message}`;
     }
     this.label = redactUrl(this.base);
-    this.agent = new Agent({ connections: 4, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+    this.agent = new (undici().Agent)({
+      connections: 4,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
     try {
       await this.instant("1", Date.now());
     } catch (err) {
@@ -181,9 +186,9 @@ export class PrometheusMonitor implements Monitor {
   private async get(path: string, params: Record<string, string>): Promise<ApiResponse> {
     if (this.agent === null) throw new Error("monitor stopped");
     const url = `${this.base}${path}?${new URLSearchParams(params)}`;
-    let res: Awaited<ReturnType<typeof request>>;
+    let res: Dispatcher.ResponseData;
     try {
-      res = await request(url, { method: "GET", headers: this.headers, dispatcher: this.agent });
+      res = await undici().request(url, { method: "GET", headers: this.headers, dispatcher: this.agent });
     } catch (err) {
       const e = err as { code?: string; message?: string };
       throw new Error(`${e.code ?? "error"}: ${e.message ?? String(err)}`);

@@ -38,6 +38,8 @@ const rows: Record<keyof typeof PLAN_DEFAULTS, [field: string, value: string]> =
   maxBodySize: ["http.maxBodySize", String(PLAN_DEFAULTS.maxBodySize)],
   maxRedirects: ["http.maxRedirects", String(PLAN_DEFAULTS.maxRedirects)],
   responseType: ["http.responseType", PLAN_DEFAULTS.responseType],
+  httpDriver: ["http.driver", PLAN_DEFAULTS.httpDriver],
+  pipelining: ["http.pipelining", String(PLAN_DEFAULTS.pipelining)],
   feederMode: ["feeders.*.mode", PLAN_DEFAULTS.feederMode],
 };
 

@@ -26,5 +26,7 @@ export const PLAN_DEFAULTS = {
   maxBodySize: 10_000_000,
   maxRedirects: 5,
   responseType: "none",
+  httpDriver: "auto",
+  pipelining: 1,
   feederMode: "sequential",
 } as const;

@@ -13,7 +13,9 @@ export const FIELD_HINTS: Readonly<Record<string, string>> = {
   baseUrl:
     'the absolute http(s) URL relative request paths are resolved against, e.g. "https://api.example.com"',
   hosts: 'the hosts this plan may send traffic to, e.g. ["api.example.com", "127.0.0.1:8080"]',
-  http: "HTTP client options: connections, timeouts, maxBodySize, maxRedirects, headers, responseType",
+  http: "HTTP client options: connections, timeouts, maxBodySize, maxRedirects, headers, responseType, driver, pipelining",
+  driver: '"auto" (fast for http://, undici for https://), "fast" or "undici"',
+  pipelining: "requests in flight per connection (a whole number ≥ 1; 1 = no pipelining)",
   connections: "keep-alive connections per origin, per worker (a whole number ≥ 1)",
   timeouts: "connect, headers, body and total timeouts, as durations",
   connect: 'time allowed to open a connection, e.g. "10s"',

@@ -4,6 +4,7 @@ import type {
   ExecutorName,
   FeederConfig,
   FlowFunction,
+  HttpDriver,
   PlanDefinition,
   ResponseType,
   ThinkTime,
@@ -73,6 +74,8 @@ export interface ResolvedHttpOptions {
   maxRedirects: number;
   headers: Readonly<Record<string, string>>;
   responseType: ResponseType;
+  driver: HttpDriver;
+  pipelining: number;
 }
 
 export interface ResolvedPlan {

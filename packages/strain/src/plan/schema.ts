@@ -34,6 +34,7 @@ export const EXECUTOR_NAMES = [
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
 export const RESPONSE_TYPES = ["none", "text", "json", "binary"] as const;
+export const HTTP_DRIVERS = ["auto", "fast", "undici"] as const;
 export const FEEDER_MODES = ["sequential", "random", "unique"] as const;
 export const METRIC_TYPES = ["counter", "trend", "rate", "gauge"] as const;
 
@@ -450,6 +451,8 @@ export const planSchema = strictObject({
     maxRedirects: wholeNumber(0).optional(),
     headers: z.record(z.string(), literal("plan-level headers")).optional(),
     responseType: z.enum(RESPONSE_TYPES).optional(),
+    driver: z.enum(HTTP_DRIVERS).optional(),
+    pipelining: wholeNumber(1).optional(),
   }).optional(),
   options: strictObject({
     interval: positiveDuration.optional(),

@@ -113,9 +113,23 @@ export interface HttpOptions {
   headers?: Readonly<Record<string, string>>;
   /** Default response body handling: "none" discards. Default "none". */
   responseType?: ResponseType;
+  /**
+   * Connection pool: "fast" is Strain's own HTTP/1.1 client (half undici's CPU per request),
+   * "undici" is undici's Pool; "auto" (default) uses fast for http:// origins, undici for https://.
+   */
+  driver?: HttpDriver;
+  /**
+   * Requests in flight per connection (HTTP/1.1 pipelining). Default 1 (none). The fast driver
+   * pipelines GET and HEAD only, behind other idempotent requests; VUs still wait for their own
+   * response, so this only matters when VUs outnumber connections.
+   */
+  pipelining?: number;
 }
 
 export type ResponseType = "none" | "text" | "json" | "binary";
+
+/** HTTP connection pool; see `HttpOptions.driver`. */
+export type HttpDriver = "auto" | "fast" | "undici";
 
 export interface PlanOptions {
   /** Snapshot interval. Default 1s. */

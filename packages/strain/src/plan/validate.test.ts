@@ -370,6 +370,8 @@ describe("validatePlan: resolution", () => {
         maxRedirects: 5,
         headers: {},
         responseType: "none",
+        driver: "auto",
+        pipelining: 1,
       },
       intervalMs: 1000,
       maxTagSets: 1000,

@@ -78,6 +78,8 @@ function resolvePlan(p: PlanDefinition, planDir: string): ResolvedPlan {
       maxRedirects: http.maxRedirects ?? PLAN_DEFAULTS.maxRedirects,
       headers: { ...http.headers },
       responseType: http.responseType ?? PLAN_DEFAULTS.responseType,
+      driver: http.driver ?? PLAN_DEFAULTS.httpDriver,
+      pipelining: http.pipelining ?? PLAN_DEFAULTS.pipelining,
     },
     intervalMs,
     maxTagSets: options.maxTagSets ?? PLAN_DEFAULTS.maxTagSets,

@@ -1,10 +1,10 @@
 import type { LookupFunction } from "node:net";
-import type { Dispatcher } from "undici";
-import { Pool } from "undici";
+import type { Dispatcher, Pool } from "undici";
 import { ErrorCodes, StrainError } from "../errors.js";
 import { parseDuration } from "../plan/duration.js";
 import type {
   ErrorClass,
+  HttpDriver,
   HttpMethod,
   NetErrorKind,
   RequestOptions,
@@ -21,6 +21,7 @@ import {
 } from "./http-errors.js";
 import { Http1Pool } from "./http1-pool.js";
 import { type Lane, type TimedEntry, TimeoutLanes } from "./timeout-lanes.js";
+import { undici } from "./undici-lazy.js";
 
 /**
  * The HTTP/1.1 client VUs use, on undici. One keep-alive `Pool` per origin; requests never throw for
@@ -57,7 +58,9 @@ export interface HttpClientConfig {
    * Connection pool per origin: "fast" is Strain's own HTTP/1.1 pool (`Http1Pool`), "undici" is
    * undici's `Pool`; "auto" (default) picks the fast pool for http: origins and undici for https:.
    */
-  driver?: "auto" | "undici" | "fast";
+  driver?: HttpDriver;
+  /** Requests in flight per connection (HTTP/1.1 pipelining); default 1. */
+  pipelining?: number;
 }
 
 /** A completed request as the VU sees it, with what the metrics need. */
@@ -105,6 +108,7 @@ export class HttpClient {
   private readonly secretNames: ReadonlySet<string>;
   /** @internal */ readonly lanes = new TimeoutLanes();
   /** @internal */ closed = false;
+  /** @internal Requests in flight per connection. */ readonly pipelining: number;
   /** Exchanges whose response completed, waiting for their socket to be reusable (see `defer`). */
   private deferred: Exchange[] = [];
   private spare: Exchange[] = [];
@@ -122,6 +126,7 @@ export class HttpClient {
 
   constructor(config: HttpClientConfig) {
     this.cfg = config;
+    this.pipelining = Math.max(1, config.pipelining ?? 1);
     this.allowlist = createHostAllowlist(config.hosts);
     const secretNames = new Set(DEFAULT_SECRET_HEADERS);
     for (const s of config.secrets) secretNames.add(s.toLowerCase());
@@ -253,15 +258,16 @@ export class HttpClient {
     if (driver === "fast" || (driver === "auto" && origin.origin.startsWith("http:"))) {
       origin.pool = new Http1Pool(origin.origin, {
         connections: this.cfg.connections,
+        pipelining: this.pipelining,
         connect,
         headersTimeout: t.headersMs,
         bodyTimeout: t.bodyMs,
       });
       return origin.pool;
     }
-    origin.pool = new Pool(origin.origin, {
+    origin.pool = new (undici().Pool)(origin.origin, {
       connections: this.cfg.connections,
-      pipelining: 1,
+      pipelining: this.pipelining,
       connect,
       headersTimeout: t.headersMs,
       bodyTimeout: t.bodyMs,
@@ -518,6 +524,8 @@ class Exchange implements TimedEntry, Dispatcher.DispatchHandler {
       opts.headersTimeout = this.phaseTimeoutMs;
       opts.bodyTimeout = this.phaseTimeoutMs;
     }
+    // undici pipelines nothing behind a "blocking" request, which every non-HEAD one is by default.
+    if (this.client.pipelining > 1) opts.blocking = false;
     this.client.poolFor(o).dispatch(opts, this);
   }
 

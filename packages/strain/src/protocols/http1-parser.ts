@@ -1,4 +1,4 @@
-import { errors } from "undici";
+import { undiciErrors as errors } from "./undici-lazy.js";
 
 /**
  * An incremental HTTP/1.1 *response* parser for `Http1Pool`, one per connection and reused for every

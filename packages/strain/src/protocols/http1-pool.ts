@@ -1,6 +1,6 @@
 import { type LookupFunction, connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import { type Dispatcher, errors } from "undici";
+import type { Dispatcher } from "undici";
 import {
   HEAD_CONTINUE,
   HEAD_SKIP_BODY,
@@ -9,6 +9,7 @@ import {
   type ResponseSink,
 } from "./http1-parser.js";
 import { type Lane, type TimedEntry, TimeoutLanes } from "./timeout-lanes.js";
+import { undiciErrors as errors } from "./undici-lazy.js";
 
 /**
  * A minimal HTTP/1.1 keep-alive client pool for one origin, for `HttpClient`'s hot path: a drop-in

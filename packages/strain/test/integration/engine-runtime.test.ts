@@ -126,6 +126,60 @@ export default definePlan({
     expect(capWarnings[0]).toMatch(/\/ok/);
   });
 
+  it("keeps every distinct combination of name, tags, transaction, category and status in its own series", async () => {
+    ctx.server.reset();
+    // Pairs a naive joined cache key would merge: "a=1 b" vs a=1,b; name "x t1:y" vs name x in transaction y.
+    const plan = writePlan(
+      dir,
+      "keys.ts",
+      `import { definePlan } from "strain";
+export default definePlan({
+  name: "keys",
+  baseUrl: "${ctx.server.url}",
+  scenarios: {
+    s: {
+      executor: "per-vu-iterations", vus: 1, iterations: 3,
+      flow: async (vu) => {
+        await vu.http.get("/ok", { name: "n", tags: { a: "1 b" } });
+        await vu.http.get("/ok", { name: "n", tags: { a: "1", b: "" } });
+        await vu.http.get("/ok", { name: "x t1:y" });
+        await vu.transaction("y", async () => { await vu.http.get("/ok", { name: "x" }); });
+        await vu.http.get("/ok", { name: "x", category: "read" });
+        await vu.http.get("/status?code=" + (vu.iteration === 1 ? 503 : 200), { name: "s" });
+      },
+    },
+  },
+});`,
+    );
+    const { intervals } = await runPlan(plan, { workers: 1, runsDir: dir });
+    const counts = new Map<string, number>();
+    for (const snap of intervals)
+      for (const e of snap.entries) {
+        if (e.metric !== "http_reqs") continue;
+        const { name, a, b, transaction, category, status } = e.tags;
+        const key = JSON.stringify({ name, a, b, transaction, category, status });
+        counts.set(key, (counts.get(key) ?? 0) + (e.type === "counter" ? e.value : 0));
+      }
+    const k = (o: Record<string, string>) =>
+      JSON.stringify({
+        name: o.name,
+        a: o.a,
+        b: o.b,
+        transaction: o.transaction,
+        category: o.category,
+        status: o.status,
+      });
+    expect(Object.fromEntries(counts)).toEqual({
+      [k({ name: "n", a: "1 b", status: "200" })]: 3,
+      [k({ name: "n", a: "1", b: "", status: "200" })]: 3,
+      [k({ name: "x t1:y", status: "200" })]: 3,
+      [k({ name: "x", transaction: "y", status: "200" })]: 3,
+      [k({ name: "x", category: "read", status: "200" })]: 3,
+      [k({ name: "s", status: "200" })]: 2,
+      [k({ name: "s", status: "503" })]: 1,
+    });
+  });
+
   it("runs a YAML plan with declarative steps", async () => {
     ctx.server.reset();
     const yamlPath = join(dir, "steps.yaml");

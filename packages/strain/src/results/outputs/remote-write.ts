@@ -1,5 +1,6 @@
 import { compress } from "snappyjs";
-import { Agent, request } from "undici";
+import type { Agent } from "undici";
+import { undici } from "../../protocols/undici-lazy.js";
 
 /**
  * Prometheus remote write 1.0: a protobuf `WriteRequest`, snappy-compressed (block format),
@@ -193,7 +194,12 @@ export class RemoteWriteClient {
 
   constructor(private readonly opts: RemoteWriteClientOptions) {
     const t = opts.timeoutMs ?? 10_000;
-    this.agent = new Agent({ connections: 1, headersTimeout: t, bodyTimeout: t, connectTimeout: t });
+    this.agent = new (undici().Agent)({
+      connections: 1,
+      headersTimeout: t,
+      bodyTimeout: t,
+      connectTimeout: t,
+    });
   }
 
   /** Queue one WriteRequest (protobuf, uncompressed). Returns immediately. */
@@ -256,7 +262,7 @@ export class RemoteWriteClient {
 
   private async post(body: Buffer): Promise<"ok" | "retry" | "drop"> {
     try {
-      const res = await request(this.opts.url, {
+      const res = await undici().request(this.opts.url, {
         method: "POST",
         dispatcher: this.agent,
         headers: {
