@@ -12,6 +12,23 @@ describe("stallGroundTruth", () => {
     expect(t).toEqual({ count: 2400, held: 400, p50: 0.2, p95: 1400, p99: 1880, max: 2000 });
   });
 
+  it("adds the server's own write time of each held response, oldest first", () => {
+    // The j-th held request (in due order) is written 0.05·j ms after 7 s: latency 2000 − 4.95·j.
+    const releaseOffsetsMs = Array.from({ length: 400 }, (_, j) => 0.05 * j);
+    const t = stallGroundTruth({
+      rate: 200,
+      seconds: 12,
+      holdFrom: 5,
+      holdUntil: 7,
+      baseMs: 0.2,
+      releaseOffsetsMs,
+    });
+    // p95 → the 280th held value ascending → j = 120; p99 → j = 24.
+    expect(t.p95).toBeCloseTo(2000 - 4.95 * 120, 9);
+    expect(t.p99).toBeCloseTo(2000 - 4.95 * 24, 9);
+    expect(t).toMatchObject({ count: 2400, held: 400, p50: 0.2, max: 2000 });
+  });
+
   it("is the base latency everywhere when nothing falls in the window", () => {
     const t = stallGroundTruth({ rate: 100, seconds: 2, holdFrom: 5, holdUntil: 7, baseMs: 0.3 });
     expect(t).toMatchObject({ count: 200, held: 0, p50: 0.3, p99: 0.3, max: 0.3 });

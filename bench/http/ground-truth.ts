@@ -21,6 +21,11 @@ export interface StallSchedule {
   holdUntil: number;
   /** The server's answer time for a request it does not hold, as measured from a bare client, ms. */
   baseMs: number;
+  /**
+   * When the server actually wrote each held response, oldest first, ms after holdUntil (the stall
+   * server reports them). Absent: every held response at exactly holdUntil, the schedule's ideal.
+   */
+  releaseOffsetsMs?: readonly number[];
 }
 
 export interface GroundTruth {
@@ -44,13 +49,15 @@ export function stallGroundTruth(s: StallSchedule): GroundTruth {
   const count = Math.round(s.rate * s.seconds);
   const latencies: number[] = new Array(count);
   let held = 0;
+  const offsets = s.releaseOffsetsMs ?? [];
   // In ms, so the usual rates give exact values (i · 1000/200 = 5i).
   const fromMs = s.holdFrom * 1000;
   const untilMs = s.holdUntil * 1000;
   for (let i = 0; i < count; i++) {
     const at = (i * 1000) / s.rate;
     if (at >= fromMs && at < untilMs) {
-      latencies[i] = untilMs - at;
+      // The k-th request due in the window is the k-th the server releases (it answers oldest first).
+      latencies[i] = untilMs + (offsets[held] ?? 0) - at;
       held++;
     } else {
       latencies[i] = s.baseMs;

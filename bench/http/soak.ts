@@ -8,9 +8,9 @@
  * Growth compares the lowest sample of the first and of the last tenth after warm-up (see
  * growthAfterWarmup). Writes a sparkline chart and the figures into docs/benchmarks.md (http-soak markers).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { replaceSection } from "../docs-section.js";
@@ -41,6 +41,8 @@ export interface SoakResult {
   rssGrowth: number;
   heapGrowth: number;
   markdown: string;
+  /** The chart, for docs/img/soak.svg. */
+  svg: string;
 }
 
 interface SeriesLine {
@@ -66,6 +68,44 @@ function samplesFrom(runDir: string, intervalMs: number): SoakSample[] {
     });
   }
   return out;
+}
+
+/**
+ * A line chart of RSS and heap used (MB) over time as a standalone SVG: what docs/benchmarks.md
+ * shows for the soak. The warm-up is shaded; the y axis starts at 0 so growth is not exaggerated.
+ */
+export function soakSvg(samples: readonly SoakSample[], warmupSeconds: number, title: string): string {
+  const W = 760;
+  const H = 300;
+  const L = 56;
+  const R = 30;
+  const T = 36;
+  const B = 40;
+  const tMax = Math.max(1, ...samples.map((s) => s.atSeconds));
+  const mbMax = Math.max(1, ...samples.map((s) => s.rssBytes / 1e6));
+  const step = 10 ** Math.floor(Math.log10(mbMax));
+  const yMax = Math.ceil(mbMax / step) * step;
+  const x = (t: number) => L + (t / tMax) * (W - L - R);
+  const y = (mb: number) => T + (1 - mb / yMax) * (H - T - B);
+  const line = (pick: (s: SoakSample) => number) =>
+    samples.map((s) => `${x(s.atSeconds).toFixed(1)},${y(pick(s) / 1e6).toFixed(1)}`).join(" ");
+  const yTicks = Array.from({ length: 5 }, (_, i) => (yMax * i) / 4);
+  const minutes = tMax / 60;
+  const tStep = minutes > 20 ? 300 : minutes > 5 ? 60 : 10;
+  const xTicks = Array.from({ length: Math.floor(tMax / tStep) + 1 }, (_, i) => i * tStep);
+  const fmtT = (t: number) => (tStep >= 60 ? `${t / 60} min` : `${t} s`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">
+<rect width="${W}" height="${H}" fill="#fff"/>
+<text x="${L}" y="20" font-size="14" font-weight="bold">${title}</text>
+<rect x="${L}" y="${T}" width="${(x(Math.min(warmupSeconds, tMax)) - L).toFixed(1)}" height="${H - T - B}" fill="#eee"/>
+<text x="${L + 4}" y="${T + 14}" fill="#777">warm-up</text>
+${yTicks.map((v) => `<line x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/><text x="${L - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${v} MB</text>`).join("\n")}
+${xTicks.map((t) => `<text x="${x(t).toFixed(1)}" y="${H - B + 16}" text-anchor="middle">${fmtT(t)}</text>`).join("\n")}
+<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="${line((s) => s.rssBytes)}"/>
+<polyline fill="none" stroke="#d62728" stroke-width="2" points="${line((s) => s.heapBytes)}"/>
+<text x="${W - R}" y="20" text-anchor="end"><tspan fill="#1f77b4">━ RSS</tspan>  <tspan fill="#d62728">━ heap used</tspan></text>
+</svg>
+`;
 }
 
 /** An ASCII sparkline of `values` between their min and max. */
@@ -153,6 +193,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
 
 Worker memory every ${SAMPLE_EVERY_S} s (Strain's generator monitor), warm-up ${o.warmupSeconds} s:
 
+![RSS and heap used of Strain's worker over the soak](img/soak.svg)
+
 \`\`\`
 RSS   ${sparkline(rss)}  ${mb(Math.min(...rss))}–${mb(Math.max(...rss))} MB
 heap  ${sparkline(heap)}  ${mb(Math.min(...heap))}–${mb(Math.max(...heap))} MB
@@ -174,7 +216,12 @@ ${tableRows.join("\n")}
     o.log(`  RSS  ${sparkline(rss)} ${mb(Math.min(...rss))}–${mb(Math.max(...rss))} MB`);
     o.log(`  heap ${sparkline(heap)} ${mb(Math.min(...heap))}–${mb(Math.max(...heap))} MB`);
     o.log(`  RSS growth after warm-up ${pct(rssGrowth)}, heap ${pct(heapGrowth)}`);
-    return { samples, rssGrowth, heapGrowth, markdown };
+    const svg = soakSvg(
+      samples,
+      o.warmupSeconds,
+      `Strain worker memory at ${o.rate} req/s for ${Math.round(o.seconds / 60)} min`,
+    );
+    return { samples, rssGrowth, heapGrowth, markdown, svg };
   } finally {
     await nginx.stop();
     rmSync(workDir, { recursive: true, force: true });
@@ -208,5 +255,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     connections: 50,
     log: (l) => process.stdout.write(`${l}\n`),
   });
-  if (!values["no-docs"]) replaceSection("http-soak", result.markdown);
+  if (!values["no-docs"]) {
+    replaceSection("http-soak", result.markdown);
+    const img = fileURLToPath(new URL("../../docs/img/soak.svg", import.meta.url));
+    mkdirSync(dirname(img), { recursive: true });
+    writeFileSync(img, result.svg);
+  }
 }

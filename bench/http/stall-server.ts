@@ -6,8 +6,10 @@
  *   node --import tsx bench/http/stall-server.ts [--hold-from 5000] [--hold-until 7000]
  *
  * Prints `{"port":N}` once listening; on SIGTERM prints
- * `{"requests":N,"held":N,"releasedLateMs":x}` and exits (releasedLateMs: how late the release
- * timer fired).
+ * `{"requests":N,"held":N,"releasedLateMs":x,"releaseOffsetsMs":[…]}` and exits (releasedLateMs:
+ * how late the release timer fired; releaseOffsetsMs: for each held response, oldest first, when
+ * its write returned, in ms after holdUntil — 400 writes on 400 sockets take several ms, and a
+ * perfect client sees each response then, not at holdUntil).
  */
 import { createServer, type ServerResponse } from "node:http";
 import { parseArgs } from "node:util";
@@ -25,14 +27,19 @@ let first = -1;
 let requests = 0;
 let heldCount = 0;
 let releasedLateMs = 0;
+const releaseOffsetsMs: number[] = [];
 let held: ServerResponse[] = [];
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 function release(): void {
-  releasedLateMs = performance.now() - (first + holdUntil);
+  const due = first + holdUntil;
+  releasedLateMs = performance.now() - due;
   const batch = held;
   held = [];
-  for (const res of batch) res.end("ok");
+  for (const res of batch) {
+    res.end("ok");
+    releaseOffsetsMs.push(performance.now() - due);
+  }
 }
 
 const server = createServer((_req, res) => {
@@ -59,7 +66,8 @@ server.listen(0, "127.0.0.1", () => {
 
 process.on("SIGTERM", () => {
   if (timer !== undefined) clearTimeout(timer);
-  process.stdout.write(`${JSON.stringify({ requests, held: heldCount, releasedLateMs })}\n`, () =>
-    process.exit(0),
+  process.stdout.write(
+    `${JSON.stringify({ requests, held: heldCount, releasedLateMs, releaseOffsetsMs })}\n`,
+    () => process.exit(0),
   );
 });

@@ -46,7 +46,15 @@ export const DEFAULT_STALL: StallOptions = {
 interface StallServer {
   url: string;
   /** Stop it; resolves with what it counted. */
-  stop(): Promise<{ requests: number; held: number; releasedLateMs: number }>;
+  stop(): Promise<StallServerStats>;
+}
+
+interface StallServerStats {
+  requests: number;
+  held: number;
+  releasedLateMs: number;
+  /** When each held response was written, oldest first, ms after the hold's end. */
+  releaseOffsetsMs: number[];
 }
 
 async function startStallServer(o: StallOptions): Promise<StallServer> {
@@ -81,7 +89,7 @@ async function startStallServer(o: StallOptions): Promise<StallServer> {
       const stats = await iterator.next();
       lines.close();
       if (stats.done === true) throw new Error("stall server exited without its counts");
-      return JSON.parse(stats.value) as { requests: number; held: number; releasedLateMs: number };
+      return JSON.parse(stats.value) as StallServerStats;
     },
   };
 }
@@ -104,6 +112,12 @@ export interface StallRow {
   held: number;
   /** Strain only: within 1% (or 1 ms) of the ground truth at p50, p95 and p99. */
   withinTolerance?: boolean;
+  /** Strain only: the ground truth with this run's own release times of the held responses. */
+  served?: GroundTruth;
+  /** How long the server took to write every held response (this run), ms after the hold's end. */
+  releaseSpanMs?: number;
+  /** Strain only: within 1% (or 1 ms) of `served` at p50, p95 and p99. */
+  withinServed?: boolean;
 }
 
 export interface StallResult {
@@ -181,10 +195,22 @@ export async function runStall(
         held: stats.held,
       };
       if (tool.name.startsWith("strain")) {
-        row.withinTolerance =
-          withinStallTolerance(m.latency.p50, truth.p50) &&
-          withinStallTolerance(m.latency.p95, truth.p95) &&
-          withinStallTolerance(m.latency.p99, truth.p99);
+        const lat = m.latency;
+        const within = (t: GroundTruth) =>
+          withinStallTolerance(lat.p50, t.p50) &&
+          withinStallTolerance(lat.p95, t.p95) &&
+          withinStallTolerance(lat.p99, t.p99);
+        row.withinTolerance = within(truth);
+        row.served = stallGroundTruth({
+          rate: o.rate,
+          seconds: o.seconds,
+          holdFrom: o.holdFromMs / 1000,
+          holdUntil: o.holdUntilMs / 1000,
+          baseMs: base.medianMs,
+          releaseOffsetsMs: stats.releaseOffsetsMs,
+        });
+        row.releaseSpanMs = stats.releaseOffsetsMs.at(-1) ?? 0;
+        row.withinServed = within(row.served);
       }
       ctx.log(
         `  ${row.tool}: p50 ${formatMs(m.latency.p50)} p95 ${formatMs(m.latency.p95)} p99 ${formatMs(m.latency.p99)} ` +
@@ -232,19 +258,37 @@ function renderStall(
         String(truth.held),
         `from the schedule; base latency ${baseMs.toFixed(3)} ms (median of a bare client at ${o.rate}/s)`,
       ],
-      ...rows.map((r) => [
-        r.tool,
-        formatMs(r.latency.p50) + deviation(r.latency.p50, truth.p50),
-        formatMs(r.latency.p95) + deviation(r.latency.p95, truth.p95),
-        formatMs(r.latency.p99) + deviation(r.latency.p99, truth.p99),
-        formatMs(r.latency.max) + deviation(r.latency.max, truth.max),
-        String(r.completed),
-        String(r.held),
-        (r.withinTolerance === undefined
-          ? ""
-          : r.withinTolerance
-            ? "within 1% (or 1 ms) at p50/p95/p99; "
-            : "NOT within 1% (or 1 ms) at p50/p95/p99; ") + (r.latency.note ?? ""),
+      ...rows.flatMap((r) => [
+        [
+          r.tool,
+          formatMs(r.latency.p50) + deviation(r.latency.p50, truth.p50),
+          formatMs(r.latency.p95) + deviation(r.latency.p95, truth.p95),
+          formatMs(r.latency.p99) + deviation(r.latency.p99, truth.p99),
+          formatMs(r.latency.max) + deviation(r.latency.max, truth.max),
+          String(r.completed),
+          String(r.held),
+          (r.withinTolerance === undefined
+            ? ""
+            : r.withinTolerance
+              ? "within 1% (or 1 ms) at p50/p95/p99; "
+              : "NOT within 1% (or 1 ms) at p50/p95/p99; ") + (r.latency.note ?? ""),
+        ],
+        ...(r.served === undefined
+          ? []
+          : [
+              [
+                `ground truth as served to ${r.tool}`,
+                formatMs(r.served.p50),
+                formatMs(r.served.p95),
+                formatMs(r.served.p99),
+                formatMs(r.served.max),
+                String(r.served.count),
+                String(r.served.held),
+                `the schedule with the server's own write time of each held response (its ${r.served.held} writes ended ${(r.releaseSpanMs ?? 0).toFixed(1)} ms after the hold); ${r.tool} ${
+                  r.withinServed ? "within" : "NOT within"
+                } 1% (or 1 ms) of it at p50/p95/p99:${deviation(r.latency.p50, r.served.p50)} ·${deviation(r.latency.p95, r.served.p95)} ·${deviation(r.latency.p99, r.served.p99)}`,
+              ],
+            ]),
       ]),
     ],
   );
