@@ -3,7 +3,8 @@
  *
  *   check tables ─▶ find or start the load in the ledger ─▶ refuse / truncate / append
  *     ─▶ disk check ─▶ set indexes and constraints aside (definitions kept in the ledger first)
- *     ─▶ loader processes × W: chunk → generate → BEGIN; COPY per table; ledger row; COMMIT
+ *     ─▶ loader processes × W, 2 chunks queued each: generate N+1 (thread) while BEGIN; COPY per
+ *        table of N; ledger row; COMMIT
  *     ─▶ rebuild indexes, keys, then foreign keys (W connections) ─▶ afterLoad SQL ─▶ ANALYZE
  *
  * Rerunning the same command after a crash, `kill -9` or a lost connection finds the unfinished
@@ -511,6 +512,12 @@ function loaderEntry(): { path: string; execArgv: string[] } {
   return { path: join(self, "..", `load-worker${ext}`), execArgv: ext === ".ts" ? ["--import", "tsx"] : [] };
 }
 
+/**
+ * Chunks assigned to a loader at once: two, so it generates one (on its thread) while it writes
+ * the other. On Ctrl-C both may still commit.
+ */
+const CHUNKS_QUEUED_PER_LOADER = 2;
+
 async function runLoaders(
   o: LoadOptions,
   load: LoadRecord,
@@ -573,24 +580,30 @@ async function runLoaders(
               stdio: ["ignore", "inherit", "inherit", "ipc"],
             });
             children.push(child);
-            let current: number | undefined;
+            /** Chunks sent to this loader and not yet reported. */
+            const inFlight: number[] = [];
             let finished = false;
             const send = (m: ToLoader): void => {
               if (child.connected) child.send(m);
             };
-            const giveNext = (): void => {
-              if (stopping || failure !== undefined || next >= pending.length) {
-                current = undefined;
+            // Keep CHUNKS_QUEUED_PER_LOADER chunks with each loader, so it generates the next while
+            // the current one is written; stop it once nothing is left and its last chunk is in.
+            const fill = (): void => {
+              const more = !stopping && failure === undefined;
+              while (more && next < pending.length && inFlight.length < CHUNKS_QUEUED_PER_LOADER) {
+                const chunk = pending[next++]!;
+                inFlight.push(chunk);
+                send({ type: "chunk", chunk });
+              }
+              if (inFlight.length === 0 && !finished) {
                 finished = true;
                 send({ type: "stop" });
-                return;
               }
-              current = pending[next++]!;
-              send({ type: "chunk", chunk: current });
             };
             child.on("message", (m: FromLoader) => {
-              if (m.type === "ready") giveNext();
+              if (m.type === "ready") fill();
               else if (m.type === "chunk-done") {
+                inFlight.splice(inFlight.indexOf(m.chunk), 1);
                 chunks++;
                 bytes += m.bytes;
                 for (let t = 0; t < m.rows.length; t++) {
@@ -598,7 +611,7 @@ async function runLoaders(
                   runTotals[t]! += m.rows[t]!;
                 }
                 progress();
-                giveNext();
+                fill();
               } else if (m.type === "chunk-failed") {
                 // When PostgreSQL crashes (a full WAL disk PANICs the server), one backend reports
                 // the cause and the others only see their connection reset: keep the informative one.
@@ -621,7 +634,7 @@ async function runLoaders(
               if (!finished && !killed && failure === undefined)
                 failure = new StrainError(
                   ErrorCodes.DATA_LOAD,
-                  `loader ${i} exited unexpectedly (${signal ?? `code ${code}`})${current === undefined ? "" : ` during chunk ${current}`}`,
+                  `loader ${i} exited unexpectedly (${signal ?? `code ${code}`})${inFlight.length === 0 ? "" : ` during chunk ${inFlight[0]}`}`,
                   { hint: "rerun the same command: committed chunks stay, the rest is loaded" },
                 );
               resolve();
