@@ -201,16 +201,20 @@ export async function runStall(
           withinStallTolerance(lat.p95, t.p95) &&
           withinStallTolerance(lat.p99, t.p99);
         row.withinTolerance = within(truth);
-        row.served = stallGroundTruth({
-          rate: o.rate,
-          seconds: o.seconds,
-          holdFrom: o.holdFromMs / 1000,
-          holdUntil: o.holdUntilMs / 1000,
-          baseMs: base.medianMs,
-          releaseOffsetsMs: stats.releaseOffsetsMs,
-        });
-        row.releaseSpanMs = stats.releaseOffsetsMs.at(-1) ?? 0;
-        row.withinServed = within(row.served);
+        // Pairing the k-th release with the k-th due request holds only when the server held
+        // exactly the schedule's requests; otherwise there is no served truth for this run.
+        if (stats.held === truth.held && stats.releaseOffsetsMs.length === truth.held) {
+          row.served = stallGroundTruth({
+            rate: o.rate,
+            seconds: o.seconds,
+            holdFrom: o.holdFromMs / 1000,
+            holdUntil: o.holdUntilMs / 1000,
+            baseMs: base.medianMs,
+            releaseOffsetsMs: stats.releaseOffsetsMs,
+          });
+          row.releaseSpanMs = stats.releaseOffsetsMs.at(-1) ?? 0;
+          row.withinServed = within(row.served);
+        }
       }
       ctx.log(
         `  ${row.tool}: p50 ${formatMs(m.latency.p50)} p95 ${formatMs(m.latency.p95)} p99 ${formatMs(m.latency.p99)} ` +

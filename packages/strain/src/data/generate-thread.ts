@@ -44,10 +44,12 @@ if (parentPort !== null) {
   });
   // Messages are handled in order: each waits for the previous through `queue`.
   let queue: Promise<void> = Promise.resolve();
+  let buffersOf: LineBuffer[] = [];
   port.on("message", (chunk: number) => {
     queue = queue.then(async () => {
       try {
         const { dataset, buffers, out } = await ready;
+        buffersOf = buffers;
         const first = data.firstRoot + chunk * data.chunkRoots;
         const count = Math.min(data.chunkRoots, data.roots - chunk * data.chunkRoots);
         dataset.generate(first, count, data.seed, out);
@@ -58,6 +60,7 @@ if (parentPort !== null) {
         const transfer = taken.filter((b) => b.length > 0).map((b) => b.buffer as ArrayBuffer);
         port.postMessage({ type: "chunk", chunk, lines, buffers: taken } satisfies GenerateReply, transfer);
       } catch (err) {
+        for (const b of buffersOf) b.take(); // a half-generated chunk must not leak into the next
         port.postMessage({ type: "error", chunk, error: serializeError(err) } satisfies GenerateReply);
       }
     });

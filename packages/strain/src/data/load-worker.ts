@@ -53,6 +53,8 @@ type Generated = Extract<GenerateReply, { type: "chunk" }>;
 class Generator {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, { resolve(g: Generated): void; reject(e: Error): void }>();
+  /** Why the thread is gone, once it is: later requests fail at once instead of waiting forever. */
+  private dead: Error | null = null;
 
   constructor(data: GenerateThreadData) {
     const self = new URL(import.meta.url);
@@ -79,12 +81,17 @@ class Generator {
   /** Start generating `chunk` now (behind those already asked for); resolves with its COPY text. */
   request(chunk: number): Promise<Generated> {
     return new Promise((resolve, reject) => {
+      if (this.dead !== null) {
+        reject(this.dead);
+        return;
+      }
       this.waiting.set(chunk, { resolve, reject });
       this.worker.postMessage(chunk);
     });
   }
 
   private failAll(err: Error): void {
+    this.dead ??= err;
     for (const w of this.waiting.values()) w.reject(err);
     this.waiting.clear();
   }
@@ -104,6 +111,7 @@ process.on("message", (msg: ToLoader) => {
   queue = queue
     .then(() => handle(msg, generated))
     .catch((err: unknown) => {
+      if (state !== undefined) state.failed = true; // the chunks queued behind it are not written
       send({ type: "fatal", error: serializeError(err) });
       setTimeout(() => process.exit(1), 50);
     });

@@ -336,6 +336,7 @@ export class Coordinator {
       maxRedirects: plan.http.maxRedirects,
       headers: plan.http.headers,
       responseType: plan.http.responseType,
+      driver: plan.http.driver,
       secrets: plan.secrets,
     });
     const send = (method: HttpMethod, url: string, opts?: RequestOptions) =>

@@ -192,6 +192,8 @@ interface RequestCells {
 
 /** A flow's tag set and the cells its iterations and requests feed, resolved once. */
 interface FlowCells {
+  /** The flow's tags (the scenario's, the mix entry's, `flow`). */
+  readonly tags: Tags;
   readonly set: TagSet;
   readonly started: CounterCell;
   readonly sent: CounterCell;
@@ -228,7 +230,8 @@ function requestKey(
     if (opts.category !== undefined) key += ` c${opts.category.length}:${opts.category}`;
     const t = opts.tags;
     if (t !== undefined) {
-      for (const k in t) {
+      // Own keys only, as Object.assign copies them into the tag set.
+      for (const k of Object.keys(t)) {
         const v = String(t[k]);
         key += ` ${k.length}:${k}${v.length}:${v}`;
       }
@@ -263,6 +266,7 @@ export class ScenarioHost implements ExecutionHost {
     this.flowCells = this.flowTags.map((t): FlowCells => {
       const set = m.tagSet(t);
       return {
+        tags: t,
         set,
         started: m.counter("http_req_started", set),
         sent: m.counter("data_sent", set),
@@ -284,12 +288,12 @@ export class ScenarioHost implements ExecutionHost {
   async runIteration(handle: VUHandle, it: IterationRequest): Promise<void> {
     const vu = this.vus.get(handle.id)!;
     const flow = this.scenario.flows[it.flow] ?? this.scenario.flows[0]!;
-    const tags = this.flowTags[it.flow] ?? this.baseTags;
+    const fc = this.flowCells[it.flow] ?? this.flowCells[0]!;
     vu.iteration++;
     vu.pendingStart = it.scheduledAt;
     vu.signal = it.signal;
-    vu.flowTags = tags;
-    vu.flowCells = this.flowCells[it.flow] ?? this.flowCells[0]!;
+    vu.flowTags = fc.tags;
+    vu.flowCells = fc;
     vu.currentTransaction = null;
     vu.transactionFailed = false;
     vu.aborted = false;
@@ -307,7 +311,6 @@ export class ScenarioHost implements ExecutionHost {
       vu.aborted = true;
       return;
     }
-    const fc = vu.flowCells;
     fc.iterationDuration.add(this.clock.now() - start);
     fc.iterations.add(1);
     if (failed) fc.iterationErrors.add(1);
@@ -329,14 +332,16 @@ export class ScenarioHost implements ExecutionHost {
   async request(vu: VUState, method: HttpMethod, url: string, opts?: RequestOptions): Promise<HttpResult> {
     const startAt = vu.pendingStart;
     vu.pendingStart = null;
+    // What the sample is tagged with is decided now: by the response, the VU may run another flow.
     const fc = vu.flowCells;
+    const tx = vu.currentTransaction;
     fc.started.add(1);
     if (opts?.headers !== undefined) this.ctx.redactor.noteHeaders(opts.headers);
     const res = await this.ctx.http.send(method, url, opts, startAt, vu.signal);
-    const key = requestKey(res, method, opts, vu.currentTransaction);
+    const key = requestKey(res, method, opts, tx);
     let cells = fc.requests.get(key);
     if (cells === undefined) {
-      cells = this.requestCells(vu, method, opts, res);
+      cells = this.requestCells(fc.tags, tx, method, opts, res);
       if (fc.requests.size < MAX_REQUEST_KEYS) fc.requests.set(key, cells);
     }
     const failed = res.errorClass !== "ok";
@@ -383,14 +388,15 @@ export class ScenarioHost implements ExecutionHost {
 
   /** Resolve the tag set of a request's sample (flow tags, name, method, status, …) and its cells. */
   private requestCells(
-    vu: VUState,
+    flowTags: Tags,
+    tx: string | null,
     method: HttpMethod,
     opts: RequestOptions | undefined,
     res: HttpResult,
   ): RequestCells {
-    const tags: Record<string, string> = { ...vu.flowTags, name: res.name, method: METHOD_TAG[method] };
+    const tags: Record<string, string> = { ...flowTags, name: res.name, method: METHOD_TAG[method] };
     if (opts?.category !== undefined) tags.category = opts.category;
-    if (vu.currentTransaction !== null) tags.transaction = vu.currentTransaction;
+    if (tx !== null) tags.transaction = tx;
     if (opts?.tags !== undefined) Object.assign(tags, opts.tags);
     tags.status = String(res.status);
     tags.error_class = res.errorClass;

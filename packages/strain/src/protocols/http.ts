@@ -524,8 +524,9 @@ class Exchange implements TimedEntry, Dispatcher.DispatchHandler {
       opts.headersTimeout = this.phaseTimeoutMs;
       opts.bodyTimeout = this.phaseTimeoutMs;
     }
-    // undici pipelines nothing behind a "blocking" request, which every non-HEAD one is by default.
-    if (this.client.pipelining > 1) opts.blocking = false;
+    // undici pipelines nothing behind a "blocking" request, which every non-HEAD one is by default;
+    // GETs are not, so both drivers pipeline GET and HEAD only, behind GET and HEAD only.
+    if (this.client.pipelining > 1 && this.method === "GET") opts.blocking = false;
     this.client.poolFor(o).dispatch(opts, this);
   }
 

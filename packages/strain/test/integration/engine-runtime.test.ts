@@ -180,6 +180,40 @@ export default definePlan({
     });
   });
 
+  it("tags a request with the flow that sent it, even when its response comes back during another flow", async () => {
+    ctx.server.reset();
+    const plan = writePlan(
+      dir,
+      "late.ts",
+      `import { definePlan } from "strain";
+export default definePlan({
+  name: "late",
+  baseUrl: "${ctx.server.url}",
+  scenarios: {
+    s: {
+      executor: "per-vu-iterations", vus: 1, iterations: 6,
+      mix: [
+        // Not awaited: the response arrives while the VU runs flow b.
+        { name: "a", weight: 1, flow: async (vu) => { void vu.http.get("/delay?ms=40", { name: "slow" }); } },
+        { name: "b", weight: 1, flow: async (vu) => { await vu.http.get("/delay?ms=120", { name: "b-req" }); } },
+      ],
+    },
+  },
+});`,
+    );
+    const { intervals } = await runPlan(plan, { workers: 1, runsDir: dir });
+    const byName = new Map<string, Set<string>>();
+    for (const snap of intervals)
+      for (const e of snap.entries) {
+        if (e.metric !== "http_reqs" || e.type !== "counter") continue;
+        const flows = byName.get(e.tags.name!) ?? new Set<string>();
+        flows.add(e.tags.flow!);
+        byName.set(e.tags.name!, flows);
+      }
+    expect([...(byName.get("slow") ?? [])]).toEqual(["a"]);
+    expect([...(byName.get("b-req") ?? [])]).toEqual(["b"]);
+  });
+
   it("runs a YAML plan with declarative steps", async () => {
     ctx.server.reset();
     const yamlPath = join(dir, "steps.yaml");
