@@ -14,6 +14,8 @@ export type ToLoader =
       chunkRoots: number;
       /** Names of the tables to load (the others are generated for nothing: skipped). */
       tables: readonly string[];
+      /** Generate the next chunk on a thread while the current one is written. */
+      generateAhead: boolean;
     }
   | { type: "chunk"; chunk: number }
   | { type: "stop" };

@@ -3,10 +3,9 @@
  * table, then the chunk's ledger row, then COMMIT — so a chunk is in the database wholly, with its
  * ledger row, or not at all. Forked by the coordinator; exits when it goes away.
  *
- * Generation runs on a worker thread (generate-thread.ts) and COPY on the main thread. The
- * coordinator keeps two chunks queued per loader, so chunk N+1 is generated while chunk N streams
- * to PostgreSQL and commits: with PostgreSQL on a core of its own, the sequential loader left it
- * idle for every chunk's generation (84% of the COPY ceiling).
+ * Chunks are generated inline, before their COPY, or with `generateAhead` on a worker thread while
+ * the previous chunk is written (the coordinator then keeps two chunks queued per loader). See
+ * generate-thread.ts for when each pays.
  *
  * `synchronous_commit = off`: a crash of PostgreSQL itself may lose the last few commits, but each
  * loses its chunk and ledger row together, so a rerun still loads exactly what is missing.
@@ -16,7 +15,12 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { deserializeError, serializeError } from "../errors.js";
 import type { DatasetDefinition } from "./dataset.js";
-import type { GenerateReply, GenerateThreadData } from "./generate-thread.js";
+import {
+  createChunkGenerator,
+  type GeneratedChunk,
+  type GenerateReply,
+  type GenerateThreadData,
+} from "./generate-thread.js";
 import { RECORD_CHUNK_SQL } from "./ledger.js";
 import type { FromLoader, ToLoader } from "./load-protocol.js";
 import { describePgError, isConnectionLost } from "./pg-errors.js";
@@ -42,17 +46,18 @@ interface State {
   /** Index in dataset.tables → position in the load's table list, or -1 when not loaded. */
   position: number[];
   copySql: string[];
-  generator: Generator;
+  /** With generateAhead: the thread, asked for each chunk as soon as it is assigned. */
+  ahead: GenerationThread | null;
+  /** Inline generation (without generateAhead). */
+  inline: ((chunk: number) => GeneratedChunk) | null;
   /** A chunk failed: the chunks queued behind it are not attempted. */
   failed: boolean;
 }
 
-type Generated = Extract<GenerateReply, { type: "chunk" }>;
-
 /** The generation thread, with one pending promise per requested chunk (answered in order). */
-class Generator {
+class GenerationThread {
   private readonly worker: Worker;
-  private readonly waiting = new Map<number, { resolve(g: Generated): void; reject(e: Error): void }>();
+  private readonly waiting = new Map<number, { resolve(g: GeneratedChunk): void; reject(e: Error): void }>();
   /** Why the thread is gone, once it is: later requests fail at once instead of waiting forever. */
   private dead: Error | null = null;
 
@@ -79,7 +84,7 @@ class Generator {
   }
 
   /** Start generating `chunk` now (behind those already asked for); resolves with its COPY text. */
-  request(chunk: number): Promise<Generated> {
+  request(chunk: number): Promise<GeneratedChunk> {
     return new Promise((resolve, reject) => {
       if (this.dead !== null) {
         reject(this.dead);
@@ -106,7 +111,7 @@ process.on("message", (msg: ToLoader) => {
     return;
   }
   // Generation of a chunk starts as soon as it is assigned; its COPY waits for the chunks before it.
-  const generated = msg.type === "chunk" && state !== undefined ? state.generator.request(msg.chunk) : null;
+  const generated = msg.type === "chunk" && state?.ahead ? state.ahead.request(msg.chunk) : null;
   generated?.catch(() => undefined); // its failure surfaces when its turn comes
   queue = queue
     .then(() => handle(msg, generated))
@@ -117,7 +122,7 @@ process.on("message", (msg: ToLoader) => {
     });
 });
 
-async function handle(msg: ToLoader, generated: Promise<Generated> | null): Promise<void> {
+async function handle(msg: ToLoader, generated: Promise<GeneratedChunk> | null): Promise<void> {
   if (msg.type === "init") {
     const dataset = await resolveDataset(msg.source);
     const client = new pg.Client({ connectionString: msg.databaseUrl, application_name: "strain data" });
@@ -130,25 +135,27 @@ async function handle(msg: ToLoader, generated: Promise<Generated> | null): Prom
     const copySql = dataset.tables.map(
       (t) => `COPY ${quoteName(t.name)} (${t.columns.map((c) => quoteName(c)).join(", ")}) FROM STDIN`,
     );
-    const generator = new Generator({
-      source: msg.source,
+    const plan = {
       seed: msg.seed,
       firstRoot: msg.firstRoot,
       roots: msg.roots,
       chunkRoots: msg.chunkRoots,
       wants: position.map((p) => p >= 0),
-    });
-    state = { init: msg, dataset, client, position, copySql, generator, failed: false };
+    };
+    const ahead = msg.generateAhead ? new GenerationThread({ source: msg.source, ...plan }) : null;
+    const inline = ahead === null ? createChunkGenerator(dataset, plan) : null;
+    state = { init: msg, dataset, client, position, copySql, ahead, inline, failed: false };
     send({ type: "ready" });
     return;
   }
-  if (msg.type === "chunk" && state !== undefined && generated !== null) {
+  if (msg.type === "chunk" && state !== undefined) {
     if (state.failed) return;
-    await loadChunk(state, msg.chunk, await generated);
+    const g = generated !== null ? await generated : state.inline!(msg.chunk);
+    await loadChunk(state, msg.chunk, g);
   }
 }
 
-async function loadChunk(s: State, chunk: number, g: Generated): Promise<void> {
+async function loadChunk(s: State, chunk: number, g: GeneratedChunk): Promise<void> {
   const { init, dataset, client, position } = s;
   const rows = init.tables.map(() => 0);
   let bytes = 0;

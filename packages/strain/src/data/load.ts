@@ -12,6 +12,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { statfs } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -62,6 +63,12 @@ export interface LoadOptions {
   truncate?: boolean;
   /** Keep indexes and constraints in place while loading (slower). */
   keepIndexes?: boolean;
+  /**
+   * Generate each loader's next chunk on a thread while its current one is written. Default: when
+   * the database is on another host, or this machine has two cores per loader (one generating, one
+   * for its PostgreSQL backend); otherwise they would only take CPU from each other.
+   */
+  generateAhead?: boolean;
   /** Stop handing out chunks; chunks in flight finish. */
   signal?: AbortSignal;
   /** Stop now: loader processes are killed, their open chunks roll back. */
@@ -512,6 +519,19 @@ function loaderEntry(): { path: string; execArgv: string[] } {
   return { path: join(self, "..", `load-worker${ext}`), execArgv: ext === ".ts" ? ["--import", "tsx"] : [] };
 }
 
+/** Whether generating ahead pays by default: see LoadOptions.generateAhead. */
+export function defaultGenerateAhead(databaseUrl: string, workers: number): boolean {
+  let host = "";
+  try {
+    host = decodeURIComponent(new URL(databaseUrl).hostname).replace(/^\[|\]$/g, "");
+  } catch {
+    return false;
+  }
+  const local =
+    host === "" || host === "localhost" || host.startsWith("127.") || host === "::1" || host.startsWith("/");
+  return !local || availableParallelism() >= 2 * workers;
+}
+
 /**
  * Chunks assigned to a loader at once: two, so it generates one (on its thread) while it writes
  * the other. On Ctrl-C both may still commit.
@@ -533,6 +553,7 @@ async function runLoaders(
   const start = performance.now();
   const entry = loaderEntry();
   const count = Math.min(o.workers, pending.length);
+  const ahead = o.generateAhead ?? defaultGenerateAhead(o.databaseUrl, o.workers);
   const children: ChildProcess[] = [];
   let next = 0;
   let chunks = 0;
@@ -590,7 +611,10 @@ async function runLoaders(
             // the current one is written; stop it once nothing is left and its last chunk is in.
             const fill = (): void => {
               const more = !stopping && failure === undefined;
-              while (more && next < pending.length && inFlight.length < CHUNKS_QUEUED_PER_LOADER) {
+              // Near the end, one at a time: a second chunk queued behind a busy loader while
+              // another loader runs dry would leave the last seconds to one COPY stream.
+              const depth = ahead && pending.length - next > count ? CHUNKS_QUEUED_PER_LOADER : 1;
+              while (more && next < pending.length && inFlight.length < depth) {
                 const chunk = pending[next++]!;
                 inFlight.push(chunk);
                 send({ type: "chunk", chunk });
@@ -649,6 +673,7 @@ async function runLoaders(
               roots: load.roots,
               chunkRoots: load.chunkRoots,
               tables: names,
+              generateAhead: ahead,
             });
           }),
       ),
