@@ -5,7 +5,7 @@
  * h2load at the fixed rate).
  *
  * Strain's figures include its start-up and shutdown (Node twice, bundling the plan, the report),
- * 1.1–1.4 s of CPU here, which a 10 s run spreads over its requests. A one-request run after every
+ * 0.66–0.68 s of CPU here, which a 10 s run spreads over its requests. A one-request run after every
  * round weighs that cost, and the "start-up excluded" rows subtract it: what each further request
  * costs, which is what a long run converges to.
  */
