@@ -6,24 +6,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ErrorCodes, hasCode } from "../../src/errors.js";
 import { HttpClient, type HttpClientConfig } from "../../src/protocols/http.js";
 import { type GroundTruthServer, startGroundTruthServer } from "../fixtures/ground-truth-server.js";
-
-/** Every test runs on both pools: undici's and Strain's own HTTP/1.1 pool. */
-const DRIVERS = ["undici", "fast"] as const;
+import { DRIVERS, httpTestConfig } from "../helpers/http-config.js";
 
 describe.each(DRIVERS)("%s driver", (driver) => {
   function config(over: Partial<HttpClientConfig> = {}): HttpClientConfig {
-    return {
-      hosts: ["127.0.0.1"],
-      connections: 10,
-      timeouts: { connectMs: 2000, headersMs: 5000, bodyMs: 5000, totalMs: 10_000 },
-      maxBodySize: 1 << 20,
-      maxRedirects: 5,
-      headers: {},
-      responseType: "none",
-      secrets: [],
-      driver,
-      ...over,
-    };
+    return httpTestConfig(driver, { connections: 10, ...over });
   }
 
   let gt: GroundTruthServer;

@@ -9,9 +9,7 @@ import {
   type GroundTruthServer,
   startGroundTruthServer,
 } from "../fixtures/ground-truth-server.js";
-
-/** Every test runs on both pools: undici's and Strain's own HTTP/1.1 pool. */
-const DRIVERS = ["undici", "fast"] as const;
+import { DRIVERS, httpTestConfig } from "../helpers/http-config.js";
 
 describe.each(DRIVERS)("%s driver", (driver) => {
   let gt: GroundTruthServer;
@@ -19,18 +17,9 @@ describe.each(DRIVERS)("%s driver", (driver) => {
 
   beforeAll(async () => {
     gt = await startGroundTruthServer();
-    client = new HttpClient({
-      baseUrl: gt.url,
-      hosts: ["127.0.0.1"],
-      connections: 50,
-      timeouts: { connectMs: 2000, headersMs: 5000, bodyMs: 5000, totalMs: 10_000 },
-      maxBodySize: 1 << 20,
-      maxRedirects: 5,
-      headers: {},
-      responseType: "text",
-      secrets: [],
-      driver,
-    });
+    client = new HttpClient(
+      httpTestConfig(driver, { baseUrl: gt.url, connections: 50, responseType: "text" }),
+    );
   });
   afterAll(async () => {
     await client.close();

@@ -6,6 +6,7 @@ import { createServer as createNetServer, type LookupFunction } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient, type HttpClientConfig } from "../../src/protocols/http.js";
 import { type GroundTruthServer, startGroundTruthServer } from "../fixtures/ground-truth-server.js";
+import { DRIVERS, httpTestConfig } from "../helpers/http-config.js";
 
 // Self-signed, issued by nobody the client trusts (generated once with openssl; valid until 2126).
 const UNTRUSTED_KEY = `-----BEGIN PRIVATE KEY-----
@@ -25,23 +26,9 @@ hwR/AAABMAoGCCqGSM49BAMCA0cAMEQCICNSo8RMJeRDkAIxbxNxI3By3NgqZPLx
 pn8wV6/HwTMZAiA373y2UxOsonNSzoXf4EJIQ2X81lO7kS6ichhnd7TULQ==
 -----END CERTIFICATE-----`;
 
-/** Every test runs on both pools: undici's and Strain's own HTTP/1.1 pool. */
-const DRIVERS = ["undici", "fast"] as const;
-
 describe.each(DRIVERS)("%s driver", (driver) => {
   function config(over: Partial<HttpClientConfig> = {}): HttpClientConfig {
-    return {
-      hosts: ["127.0.0.1"],
-      connections: 4,
-      timeouts: { connectMs: 2000, headersMs: 5000, bodyMs: 5000, totalMs: 10_000 },
-      maxBodySize: 64 * 1024,
-      maxRedirects: 5,
-      headers: {},
-      responseType: "none",
-      secrets: [],
-      driver,
-      ...over,
-    };
+    return httpTestConfig(driver, { maxBodySize: 64 * 1024, ...over });
   }
 
   /** A port nothing listens on: bind port 0, note it, close it. */
