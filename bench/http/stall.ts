@@ -8,7 +8,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { type GroundTruth, stallGroundTruth } from "./ground-truth.js";
+import { type GroundTruth, type StallSchedule, stallGroundTruth } from "./ground-truth.js";
 import { measure, type RunContext, TOOL_CORE } from "./rounds.js";
 import { formatMs, markdownTable } from "./tables.js";
 import type { Load, Percentiles, Tool } from "./tool.js";
@@ -146,13 +146,14 @@ export async function runStall(
   ctx.log(
     `  base latency of the server (bare client): median ${base.medianMs.toFixed(3)} ms, p99 ${base.p99Ms.toFixed(3)} ms`,
   );
-  const truth = stallGroundTruth({
+  const schedule: StallSchedule = {
     rate: o.rate,
     seconds: o.seconds,
     holdFrom: o.holdFromMs / 1000,
     holdUntil: o.holdUntilMs / 1000,
     baseMs: base.medianMs,
-  });
+  };
+  const truth = stallGroundTruth(schedule);
 
   const rows: StallRow[] = [];
   const skipped: string[] = [];
@@ -204,14 +205,7 @@ export async function runStall(
         // Pairing the k-th release with the k-th due request holds only when the server held
         // exactly the schedule's requests; otherwise there is no served truth for this run.
         if (stats.held === truth.held && stats.releaseOffsetsMs.length === truth.held) {
-          row.served = stallGroundTruth({
-            rate: o.rate,
-            seconds: o.seconds,
-            holdFrom: o.holdFromMs / 1000,
-            holdUntil: o.holdUntilMs / 1000,
-            baseMs: base.medianMs,
-            releaseOffsetsMs: stats.releaseOffsetsMs,
-          });
+          row.served = stallGroundTruth({ ...schedule, releaseOffsetsMs: stats.releaseOffsetsMs });
           row.releaseSpanMs = stats.releaseOffsetsMs.at(-1) ?? 0;
           row.withinServed = within(row.served);
         }
