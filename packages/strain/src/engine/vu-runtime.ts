@@ -1,6 +1,5 @@
 import { ErrorCodes, StrainError } from "../errors.js";
 import type { CounterCell, MetricsRegistry, RateCell, TrendCell } from "../metrics/registry.js";
-import type { TagSet } from "../metrics/tag-set.js";
 import type { ResolvedScenario } from "../plan/resolved.js";
 import type { Feeder, HttpApi, HttpMethod, RequestOptions, Tags, ThinkTime, VU } from "../plan/types.js";
 import type { HttpClient, HttpResult } from "../protocols/http.js";
@@ -75,7 +74,7 @@ class VUState implements VU {
   signal: AbortSignal | null = null;
   /** Tags of the flow (mix entry) running now, merged over the scenario's tags. */
   flowTags: Tags;
-  /** `flowTags`, interned in the metrics registry, with its pre-resolved cells. */
+  /** The cells of the flow running now, resolved once from its tags. */
   flowCells!: FlowCells;
   /** Name of the transaction running now (innermost), or null. */
   currentTransaction: string | null = null;
@@ -194,7 +193,6 @@ interface RequestCells {
 interface FlowCells {
   /** The flow's tags (the scenario's, the mix entry's, `flow`). */
   readonly tags: Tags;
-  readonly set: TagSet;
   readonly started: CounterCell;
   readonly sent: CounterCell;
   readonly received: CounterCell;
@@ -247,7 +245,6 @@ function requestKey(
 export class ScenarioHost implements ExecutionHost {
   readonly clock: Clock;
   readonly baseTags: Tags;
-  private readonly flowTags: Tags[];
   private readonly flowCells: FlowCells[];
   private readonly vus = new Map<number, VUState>();
 
@@ -257,17 +254,16 @@ export class ScenarioHost implements ExecutionHost {
   ) {
     this.clock = ctx.clock;
     this.baseTags = { ...scenario.tags, scenario: scenario.name };
-    this.flowTags = scenario.flows.map((f) =>
+    const flowTags = scenario.flows.map((f) =>
       scenario.flows.length > 1
         ? { ...this.baseTags, ...f.tags, flow: f.name }
         : { ...this.baseTags, ...f.tags },
     );
     const m = ctx.metrics;
-    this.flowCells = this.flowTags.map((t): FlowCells => {
+    this.flowCells = flowTags.map((t): FlowCells => {
       const set = m.tagSet(t);
       return {
         tags: t,
-        set,
         started: m.counter("http_req_started", set),
         sent: m.counter("data_sent", set),
         received: m.counter("data_received", set),
