@@ -1,6 +1,8 @@
 import { createRequire } from "node:module";
 import type * as Undici from "undici";
 
+const require = createRequire(import.meta.url);
+
 /**
  * undici, loaded on first use. Importing it costs ~80 ms of CPU per process (measured: `node -e
  * "import('undici')"` 0.14 s vs 0.04 s for bare node), which a plain-HTTP run on the fast driver
@@ -9,7 +11,7 @@ import type * as Undici from "undici";
 let loaded: typeof Undici | null = null;
 
 export function undici(): typeof Undici {
-  loaded ??= createRequire(import.meta.url)("undici") as typeof Undici;
+  loaded ??= require("undici") as typeof Undici;
   return loaded;
 }
 
@@ -18,6 +20,4 @@ export function undici(): typeof Undici {
  * classes so `classifyNetError` and users see one shape whichever driver ran. The package has no
  * `exports` map, so the path is public; the driver tests fail if it moves.
  */
-export const undiciErrors = createRequire(import.meta.url)(
-  "undici/lib/core/errors.js",
-) as typeof Undici.errors;
+export const undiciErrors = require("undici/lib/core/errors.js") as typeof Undici.errors;
