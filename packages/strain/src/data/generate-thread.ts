@@ -13,8 +13,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { serializeError } from "../errors.js";
 import type { ChunkOutput, DatasetDefinition } from "./dataset.js";
 import { LineBuffer } from "./line-buffer.js";
-import type { DatasetSource } from "./source.js";
-import { resolveDataset } from "./source.js";
+import { type DatasetSource, resolveDataset } from "./source.js";
 
 export interface ChunkPlan {
   seed: number;
