@@ -111,6 +111,44 @@ describe("strain data loader (real PostgreSQL)", () => {
     expect(cities.map((c) => c.city)).toContain("O'Brien\nville");
   });
 
+  it("sets a referenced key aside with an empty outside table's foreign key, and keeps it when that table has rows", async () => {
+    const outside = `CREATE TABLE loans (id int PRIMARY KEY, book_id uuid REFERENCES books (id));
+      CREATE TABLE visits (id int PRIMARY KEY, library_id uuid REFERENCES libraries (id));`;
+    const constraintOids = async (url: string) =>
+      Object.fromEntries(
+        (
+          await query<{ name: string; oid: number; valid: boolean }>(
+            url,
+            `SELECT conname AS name, oid, convalidated AS valid FROM pg_constraint
+              WHERE conname IN ('books_pkey', 'libraries_pkey', 'loans_book_id_fkey', 'visits_library_id_fkey')`,
+          )
+        ).map((r) => [r.name, { oid: r.oid, valid: r.valid }]),
+      );
+    // Both outside tables empty: both keys and both foreign keys go aside and come back, validated.
+    const url = await freshDb(outside);
+    const before = await constraintOids(url);
+    const r = await load(url, { scale: 500 });
+    const after = await constraintOids(url);
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+    for (const name of Object.keys(before)) {
+      expect(after[name]!.oid, name).not.toBe(before[name]!.oid);
+      expect(after[name]!.valid, name).toBe(true);
+    }
+    expect(r.rebuilt).toBe((await indexNames(url)).length + 3); // + books' and the two outside foreign keys
+
+    // visits has a row: libraries' key and visits' foreign key stay as they were; books' key and
+    // loans' foreign key still go aside.
+    const url2 = await freshDb(`${outside} INSERT INTO visits VALUES (1, NULL);`);
+    const before2 = await constraintOids(url2);
+    await load(url2, { scale: 500 });
+    const after2 = await constraintOids(url2);
+    expect(after2.libraries_pkey!.oid).toBe(before2.libraries_pkey!.oid);
+    expect(after2.visits_library_id_fkey!.oid).toBe(before2.visits_library_id_fkey!.oid);
+    expect(after2.books_pkey!.oid).not.toBe(before2.books_pkey!.oid);
+    expect(after2.loans_book_id_fkey!.oid).not.toBe(before2.loans_book_id_fkey!.oid);
+    expect(after2.loans_book_id_fkey!.valid).toBe(true);
+  });
+
   it("gives byte-identical tables for 1 and 3 workers, generating inline or ahead, and different ones for another seed", async () => {
     const [a, b, c] = [await freshDb(), await freshDb(), await freshDb()];
     await load(a, { workers: 1, scale: 1_500, generateAhead: true });
