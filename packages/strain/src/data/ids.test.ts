@@ -117,6 +117,20 @@ describe("digits", () => {
       ),
     );
   });
+
+  it("agrees with padStart on the table path (6–10 digits that fit the width)", () => {
+    for (const w of [6, 7, 8, 9, 10]) {
+      for (const n of [0, 9, 99_999, 100_000, 100_001, 10 ** (w - 1), 10 ** w - 1])
+        expect(digits(n, w)).toBe(String(n).padStart(w, "0"));
+      expect(digits(10 ** w, w)).toBe(String(10 ** w)); // one digit too many: left whole
+    }
+    fc.assert(
+      fc.property(fc.integer({ min: 6, max: 10 }), fc.double({ min: 0, max: 1, noNaN: true }), (w, u) => {
+        const n = Math.min(10 ** w - 1, Math.floor(u * 10 ** w));
+        expect(digits(n, w)).toBe(String(n).padStart(w, "0"));
+      }),
+    );
+  });
 });
 
 describe("Verhoeff", () => {

@@ -7,6 +7,11 @@
 export class LineBuffer {
   private buf: Buffer = Buffer.allocUnsafe(0);
   private pos = 0;
+  /**
+   * Bytes of the last chunk taken: the next one starts with room for it (+1/8), so it does not
+   * grow 1 → 2 → 4 MB copying as it goes (buffer copies were 1.4% of generation CPU).
+   */
+  private lastBytes = 0;
   /** Lines written since the last `take()`. */
   lines = 0;
 
@@ -17,7 +22,9 @@ export class LineBuffer {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit: room for that, no byteLength scan.
     const need = this.pos + line.length * 3 + 1;
     if (need > this.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2, this.initialBytes));
+      const grown = Buffer.allocUnsafe(
+        Math.max(need, this.buf.length * 2, this.initialBytes, this.lastBytes + (this.lastBytes >>> 3)),
+      );
       this.buf.copy(grown, 0, 0, this.pos);
       this.buf = grown;
     }
@@ -32,6 +39,7 @@ export class LineBuffer {
    */
   take(): Buffer {
     const out = this.buf.subarray(0, this.pos);
+    this.lastBytes = this.pos;
     this.buf = Buffer.allocUnsafe(0); // the next push allocates
 
     this.pos = 0;
