@@ -163,19 +163,15 @@ export async function loadDataset(options: LoadOptions): Promise<LoadResult> {
       const nonEmpty = await nonEmptyTables(client, names);
       let firstRoot = 0;
       const overlapping = loads.filter((l) => l.tables.some((t) => names.includes(t)));
+      /** Earlier loads whose ledger entries this one replaces. */
+      let superseded: LoadRecord[] = [];
       if (nonEmpty.length === 0) {
         // Rows of earlier loads are gone (emptied by hand): their ledger entries mean nothing now.
-        await deleteLoads(
-          client,
-          overlapping.map((l) => l.loadId),
-        );
+        superseded = overlapping;
       } else if (options.truncate === true) {
         options.observer?.onPhase?.("set-aside", `emptying ${names.join(", ")}`);
         await client.query(`TRUNCATE ${names.map(quoteName).join(", ")}`);
-        await deleteLoads(
-          client,
-          overlapping.map((l) => l.loadId),
-        );
+        superseded = overlapping;
       } else if (options.append === true) {
         appendingToRows = true;
         for (const l of loads)
@@ -199,16 +195,37 @@ export async function loadDataset(options: LoadOptions): Promise<LoadResult> {
           { hint: "use another --seed, or --truncate" },
         );
       await checkDisk(dataDir, options, defs, options.observer);
-      load = await insertLoad(client, {
-        dataset: ds.name,
-        params,
-        version: ds.version,
-        seed: options.seed,
-        firstRoot,
-        roots: options.scale,
-        chunkRoots,
-        tables: names,
-      });
+      // What an unfinished earlier load set aside and has not rebuilt moves to this load, in the
+      // same transaction that forgets the earlier one: its definitions exist nowhere else.
+      const carried = mergeSetAside(
+        [],
+        superseded.filter((l) => l.state !== "done").flatMap((l) => l.setAside),
+      );
+      await client.query("BEGIN");
+      try {
+        await deleteLoads(
+          client,
+          superseded.map((l) => l.loadId),
+        );
+        load = await insertLoad(client, {
+          dataset: ds.name,
+          params,
+          version: ds.version,
+          seed: options.seed,
+          firstRoot,
+          roots: options.scale,
+          chunkRoots,
+          tables: names,
+        });
+        if (carried.length > 0) {
+          await recordSetAside(client, load.loadId, carried);
+          load.setAside = carried;
+        }
+        await client.query("COMMIT");
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      }
     }
 
     const done = await loadedChunks(client, load.loadId);
@@ -435,8 +452,7 @@ async function setAside(
   observer: LoadObserver | undefined,
 ): Promise<SetAside[]> {
   const found = await findSetAside(client, names);
-  const known = new Set(load.setAside.map((i) => `${i.kind}:${i.name}`));
-  const merged = [...load.setAside, ...found.filter((i) => !known.has(`${i.kind}:${i.name}`))];
+  const merged = mergeSetAside(load.setAside, found);
   if (found.length === 0) return merged;
   observer?.onPhase?.("set-aside", `${found.length} indexes and constraints set aside until the end`);
   // Definitions are recorded in the same transaction as the drops: a crash leaves both or neither.
@@ -453,6 +469,19 @@ async function setAside(
     });
   }
   return merged;
+}
+
+/** `known` and the items of `more` it lacks; constraint names are unique per table only. */
+function mergeSetAside(known: readonly SetAside[], more: readonly SetAside[]): SetAside[] {
+  const key = (i: SetAside): string => `${i.kind}:${i.table}:${i.name}`;
+  const seen = new Set(known.map(key));
+  const out = [...known];
+  for (const i of more) {
+    if (seen.has(key(i))) continue;
+    seen.add(key(i));
+    out.push(i);
+  }
+  return out;
 }
 
 async function rebuild(

@@ -7,7 +7,8 @@
  * Set aside: foreign keys on the loaded tables; primary-key and unique constraints; every other
  * index; and the foreign keys of empty tables outside the load that point at a loaded table (so the
  * key they need can go too). A key that a table outside the load with rows references stays, with
- * that foreign key: re-validating those rows could cost more than the key saves. Kept: CHECK and
+ * that foreign key: re-validating those rows could cost more than the key saves. So does one that
+ * a table the loading role does not own (or cannot read) references. Kept: CHECK and
  * NOT NULL constraints, defaults, triggers, and everything else on tables outside the load.
  *
  * Why keys go even when referenced: a primary key on random UUIDs maintained row by row is a
@@ -98,12 +99,21 @@ export async function findSetAside(client: pg.ClientBase, names: readonly string
   }
   const items: SetAside[] = [];
   // Foreign keys from tables outside the load into a loaded table: set aside when their table is
-  // empty; otherwise the index they lean on stays in place.
-  const external = await client.query<{ name: string; tbl: string; def: string; idx: number }>(
+  // empty (and ours to alter); otherwise the index they lean on stays in place. A partitioned
+  // table's foreign key is taken once, from the parent: its partitions' copies go with it.
+  const external = await client.query<{
+    name: string;
+    tbl: string;
+    def: string;
+    idx: number;
+    mine: boolean;
+  }>(
     `SELECT f.conname AS name, f.conrelid::regclass::text AS tbl, pg_get_constraintdef(f.oid) AS def,
-            f.conindid AS idx
-       FROM pg_constraint f
-      WHERE f.contype = 'f' AND f.confrelid = ANY ($1::oid[]) AND f.conrelid <> ALL ($1::oid[])
+            f.conindid AS idx,
+            pg_has_role(r.relowner, 'USAGE') AND has_table_privilege(f.conrelid, 'SELECT') AS mine
+       FROM pg_constraint f JOIN pg_class r ON r.oid = f.conrelid
+      WHERE f.contype = 'f' AND f.conparentid = 0
+        AND f.confrelid = ANY ($1::oid[]) AND f.conrelid <> ALL ($1::oid[])
       ORDER BY f.conrelid, f.conname`,
     [oids],
   );
@@ -112,8 +122,13 @@ export async function findSetAside(client: pg.ClientBase, names: readonly string
   for (const f of external.rows) {
     let empty = emptiness.get(f.tbl);
     if (empty === undefined) {
-      const { rows } = await client.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${f.tbl}) AS any`);
-      empty = rows[0]?.any !== true;
+      empty = false;
+      if (f.mine) {
+        const { rows } = await client.query<{ any: boolean }>(
+          `SELECT EXISTS (SELECT 1 FROM ${f.tbl}) AS any`,
+        );
+        empty = rows[0]?.any !== true;
+      }
       emptiness.set(f.tbl, empty);
     }
     if (!empty) pinned.add(f.idx);
@@ -153,7 +168,8 @@ export async function findSetAside(client: pg.ClientBase, names: readonly string
             pg_get_indexdef(i.indexrelid) AS def, i.indexrelid AS idx
        FROM pg_index i
       WHERE i.indrelid = ANY ($1::oid[])
-        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                         WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))
       ORDER BY i.indrelid, 1`,
     [oids],
   );

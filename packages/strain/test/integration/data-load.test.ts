@@ -237,6 +237,31 @@ describe("strain data loader (real PostgreSQL)", () => {
     expect(await contentHash(url)).toBe(await contentHash(fresh));
   }, 120_000);
 
+  it("rebuilds what an interrupted load set aside when --truncate replaces that load", async () => {
+    const url = await freshDb();
+    const before = await indexNames(url);
+    const stop = new AbortController();
+    const first = await load(url, {
+      scale: 20_000,
+      signal: stop.signal,
+      observer: { onProgress: () => stop.abort() },
+    });
+    expect(first.interrupted).toBe(true);
+    expect(await indexNames(url)).toEqual([]); // set aside, waiting for that load to finish
+
+    // Another shape, so not a resume: the interrupted load's ledger entry goes, its definitions stay.
+    const second = await load(url, { scale: 700, truncate: true });
+    expect(second.interrupted).toBe(false);
+    expect(await indexNames(url)).toEqual(before);
+    const fk = await query<{ n: number }>(
+      url,
+      "SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'f' AND conrelid = 'books'::regclass AND convalidated",
+    );
+    expect(fk[0]!.n).toBe(1);
+    const loads = await query<{ roots: number }>(url, "SELECT roots::int AS roots FROM strain_data.loads");
+    expect(loads).toEqual([{ roots: 700 }]);
+  });
+
   it("refuses a load larger than the free disk, before writing anything", async () => {
     const url = await freshDb();
     const err = await load(url, { scale: 900_000_000 }).catch((e: unknown) => e);
