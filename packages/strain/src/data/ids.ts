@@ -85,8 +85,8 @@ export function permute10(n: number, key: number): number {
 
 const ZEROS = Array.from({ length: 17 }, (_, i) => "0".repeat(i));
 
-/** PADDED[k][i]: `i` on exactly k digits, for k = 1…5; built on first use (111,110 strings, ~3 MB). */
 const POW10 = Array.from({ length: 11 }, (_, i) => 10 ** i);
+/** PADDED[k][i]: `i` on exactly k digits, for k = 1…5; built on first use (111,110 strings, ~3 MB). */
 let PADDED: readonly (readonly string[])[] = [];
 
 function padded(): readonly (readonly string[])[] {
