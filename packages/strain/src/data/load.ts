@@ -201,13 +201,12 @@ export async function loadDataset(options: LoadOptions): Promise<LoadResult> {
         [],
         superseded.filter((l) => l.state !== "done").flatMap((l) => l.setAside),
       );
-      await client.query("BEGIN");
-      try {
+      load = await inTransaction(client, async () => {
         await deleteLoads(
           client,
           superseded.map((l) => l.loadId),
         );
-        load = await insertLoad(client, {
+        const created = await insertLoad(client, {
           dataset: ds.name,
           params,
           version: ds.version,
@@ -218,14 +217,11 @@ export async function loadDataset(options: LoadOptions): Promise<LoadResult> {
           tables: names,
         });
         if (carried.length > 0) {
-          await recordSetAside(client, load.loadId, carried);
-          load.setAside = carried;
+          await recordSetAside(client, created.loadId, carried);
+          created.setAside = carried;
         }
-        await client.query("COMMIT");
-      } catch (err) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw err;
-      }
+        return created;
+      });
     }
 
     const done = await loadedChunks(client, load.loadId);
@@ -456,19 +452,31 @@ async function setAside(
   if (found.length === 0) return merged;
   observer?.onPhase?.("set-aside", `${found.length} indexes and constraints set aside until the end`);
   // Definitions are recorded in the same transaction as the drops: a crash leaves both or neither.
-  await client.query("BEGIN");
   try {
-    await recordSetAside(client, load.loadId, merged);
-    await dropSetAside(client, found);
-    await client.query("COMMIT");
+    await inTransaction(client, async () => {
+      await recordSetAside(client, load.loadId, merged);
+      await dropSetAside(client, found);
+    });
   } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
     throw new StrainError(ErrorCodes.DATA_LOAD, `could not set indexes aside: ${describePgError(err)}`, {
       cause: err,
       hint: "pass --keep-indexes to load with them in place",
     });
   }
   return merged;
+}
+
+/** Run `fn` between BEGIN and COMMIT; on a failure, roll back (as far as the connection allows) and rethrow. */
+async function inTransaction<T>(client: pg.Client, fn: () => Promise<T>): Promise<T> {
+  await client.query("BEGIN");
+  try {
+    const out = await fn();
+    await client.query("COMMIT");
+    return out;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  }
 }
 
 /** `known` and the items of `more` it lacks; constraint names are unique per table only. */

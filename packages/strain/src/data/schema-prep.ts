@@ -69,6 +69,12 @@ export async function checkTables(client: pg.ClientBase, tables: readonly TableC
     );
 }
 
+/** Whether the table `sqlName` (already quoted, or regclass text) holds at least one row. */
+async function hasRows(client: pg.ClientBase, sqlName: string): Promise<boolean> {
+  const { rows } = await client.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${sqlName}) AS any`);
+  return rows[0]?.any === true;
+}
+
 /** Tables of `names` that already hold at least one row, with an estimate of how many. */
 export async function nonEmptyTables(
   client: pg.ClientBase,
@@ -77,8 +83,7 @@ export async function nonEmptyTables(
   const out: { name: string; estimate: number }[] = [];
   for (const name of names) {
     const q = quoteName(name);
-    const { rows } = await client.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${q}) AS any`);
-    if (rows[0]?.any !== true) continue;
+    if (!(await hasRows(client, q))) continue;
     const est = await client.query<{ n: string }>(
       `SELECT GREATEST(reltuples, 1)::bigint AS n FROM pg_class WHERE oid = to_regclass($1)`,
       [q],
@@ -124,10 +129,7 @@ export async function findSetAside(client: pg.ClientBase, names: readonly string
     if (empty === undefined) {
       empty = false;
       if (f.mine) {
-        const { rows } = await client.query<{ any: boolean }>(
-          `SELECT EXISTS (SELECT 1 FROM ${f.tbl}) AS any`,
-        );
-        empty = rows[0]?.any !== true;
+        empty = !(await hasRows(client, f.tbl));
       }
       emptiness.set(f.tbl, empty);
     }
