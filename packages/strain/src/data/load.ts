@@ -5,7 +5,8 @@
  *     ─▶ disk check ─▶ set indexes and constraints aside (definitions kept in the ledger first)
  *     ─▶ loader processes × W, 2 chunks queued each: generate N+1 (thread) while BEGIN; COPY per
  *        table of N; ledger row; COMMIT
- *     ─▶ rebuild indexes, keys, then foreign keys (W connections) ─▶ afterLoad SQL ─▶ ANALYZE
+ *     ─▶ rebuild indexes, keys and foreign keys (W connections; order: rebuild-plan.ts)
+ *     ─▶ afterLoad SQL ─▶ ANALYZE
  *
  * Rerunning the same command after a crash, `kill -9` or a lost connection finds the unfinished
  * load by its identity and goes on from the first missing chunk, or from the rebuild.
@@ -31,6 +32,7 @@ import {
 } from "./ledger.js";
 import type { FromLoader, ToLoader } from "./load-protocol.js";
 import { describePgError, redactDbUrl } from "./pg-errors.js";
+import { nextStep, planRebuild } from "./rebuild-plan.js";
 import {
   checkTables,
   dropSetAside,
@@ -38,7 +40,6 @@ import {
   isInPlace,
   nonEmptyTables,
   quoteName,
-  rebuildPhases,
 } from "./schema-prep.js";
 import type { DatasetSource } from "./source.js";
 
@@ -292,7 +293,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadResult> {
       load.state = "indexing";
     }
     const rebuildStart = performance.now();
-    const rebuilt = await rebuild(options, load.setAside, options.observer);
+    const rebuilt = await rebuild(options, load.setAside, names, options.observer);
     const rebuildSeconds = (performance.now() - rebuildStart) / 1000;
 
     const after = ds.afterLoad?.(names) ?? [];
@@ -495,32 +496,95 @@ function mergeSetAside(known: readonly SetAside[], more: readonly SetAside[]): S
 async function rebuild(
   o: LoadOptions,
   items: readonly SetAside[],
+  tables: readonly string[],
   observer: LoadObserver | undefined,
 ): Promise<number> {
-  let rebuilt = 0;
-  for (const phase of rebuildPhases(items)) {
-    observer?.onPhase?.(
-      "rebuilding",
-      phase[0]!.kind === "foreign-key" ? `${phase.length} foreign keys` : `${phase.length} indexes and keys`,
+  if (items.length === 0) return 0;
+  const fks = items.filter((i) => i.kind === "foreign-key").length;
+  observer?.onPhase?.(
+    "rebuilding",
+    `${items.length - fks} indexes and keys${fks > 0 ? `, ${fks} foreign key${fks === 1 ? "" : "s"}` : ""}`,
+  );
+  const lanes: pg.Client[] = [];
+  try {
+    for (let i = Math.max(1, Math.min(o.workers, items.length)); i > 0; i--)
+      lanes.push(await maintenanceConnection(o.databaseUrl));
+    const loaded = await lanes[0]!.query<{ t: string }>(
+      "SELECT to_regclass(n)::text AS t FROM unnest($1::text[]) AS n WHERE to_regclass(n) IS NOT NULL",
+      [tables.map(quoteName)],
     );
-    await parallel(o, phase, async (c, it) => {
-      if (await isInPlace(c, it)) return;
+    const partitioned = await lanes[0]!.query<{ t: string }>(
+      "SELECT t FROM unnest($1::text[]) AS t JOIN pg_class c ON c.oid = to_regclass(t) WHERE c.relkind = 'p'",
+      [[...new Set(items.map((i) => i.table))]],
+    );
+    const steps = planRebuild(items, {
+      loaded: new Set(loaded.rows.map((r) => r.t)),
+      partitioned: new Set(partitioned.rows.map((r) => r.t)),
+    });
+    let rebuilt = 0;
+    const started = new Set<number>();
+    const done = new Set<number>();
+    const running = new Map<number, Promise<void>>();
+    const free = [...lanes];
+    let failure: unknown;
+    const run = async (i: number, c: pg.Client): Promise<void> => {
+      const s = steps[i]!;
       try {
-        await c.query(it.definition);
-        rebuilt++;
+        if (await isInPlace(c, s.item, s.done)) return;
+        await c.query(s.sql);
+        // Items, not steps: a key's index build and attach count once, a foreign key's add.
+        if (s.action === "attach" || s.action === "add" || (s.action === "build" && s.done !== "table-index"))
+          rebuilt++;
       } catch (err) {
-        throw new StrainError(
+        failure ??= new StrainError(
           ErrorCodes.DATA_LOAD,
-          `rebuilding ${it.kind} ${it.name} on ${it.table} failed: ${describePgError(err)}`,
+          `${s.action === "validate" ? "checking the rows of" : "rebuilding"} ${s.item.kind} ${s.item.name} on ${s.item.table} failed: ${describePgError(err)}`,
           {
             cause: err,
             hint: "the rows are loaded; fix the cause and rerun the same command to finish the rebuild",
           },
         );
+      } finally {
+        done.add(i);
+        running.delete(i);
+        free.push(c);
       }
-    });
+    };
+    while (done.size < steps.length && failure === undefined) {
+      for (let i = nextStep(steps, started, done); i !== undefined && free.length > 0; ) {
+        started.add(i);
+        running.set(i, run(i, free.pop()!));
+        i = nextStep(steps, started, done);
+      }
+      // Nothing runnable with nothing running would be a cycle in the plan: planRebuild makes none.
+      if (running.size === 0) throw new Error("rebuild plan stalled");
+      await Promise.race(running.values());
+    }
+    // A failed step leaves the others to finish: what they build stays for the rerun.
+    await Promise.all(running.values());
+    if (failure !== undefined) throw failure;
+    return rebuilt;
+  } finally {
+    await Promise.all(lanes.map((c) => c.end().catch(() => undefined)));
   }
-  return rebuilt;
+}
+
+/**
+ * A connection for index builds. They sort in memory up to maintenance_work_mem instead of
+ * spilling to disk (PostgreSQL's default is 64 MB); a server configured higher keeps its own figure.
+ */
+async function maintenanceConnection(url: string): Promise<pg.Client> {
+  const c = await connectDatabase(url);
+  try {
+    await c.query(
+      `SELECT set_config('maintenance_work_mem', CASE WHEN setting::bigint < 524288 THEN '512MB'
+              ELSE setting || 'kB' END, false) FROM pg_settings WHERE name = 'maintenance_work_mem'`,
+    );
+  } catch (err) {
+    await c.end().catch(() => undefined);
+    throw err;
+  }
+  return c;
 }
 
 /** Run `fn` over `items` on up to `o.workers` connections. */
@@ -533,14 +597,8 @@ async function parallel<T>(
   const lanes = Math.max(1, Math.min(o.workers, items.length));
   await Promise.all(
     Array.from({ length: lanes }, async () => {
-      const c = await connectDatabase(o.databaseUrl);
+      const c = await maintenanceConnection(o.databaseUrl);
       try {
-        // Index builds sort in memory up to this instead of spilling to disk (PostgreSQL's default is
-        // 64 MB); a server configured higher keeps its own figure.
-        await c.query(
-          `SELECT set_config('maintenance_work_mem', CASE WHEN setting::bigint < 524288 THEN '512MB'
-                  ELSE setting || 'kB' END, false) FROM pg_settings WHERE name = 'maintenance_work_mem'`,
-        );
         while (next < items.length) await fn(c, items[next++]!);
       } finally {
         await c.end().catch(() => undefined);

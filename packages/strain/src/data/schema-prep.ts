@@ -193,25 +193,29 @@ export async function dropSetAside(client: pg.ClientBase, items: readonly SetAsi
   }
 }
 
-/** Whether a set-aside item is back in place (a rebuild interrupted half-way resumes from here). */
-export async function isInPlace(client: pg.ClientBase, it: SetAside): Promise<boolean> {
-  if (it.kind === "index") {
-    const { rows } = await client.query<{ oid: number | null }>("SELECT to_regclass($1)::oid AS oid", [
-      it.name,
-    ]);
-    return rows[0]?.oid != null;
-  }
+/**
+ * Whether a rebuild step for `it` is done already (a rebuild cut half-way resumes from here): the
+ * index named `it.name`, an index of that name on `it.table` (a key's, before it is attached), the
+ * constraint, or the constraint with its rows checked.
+ */
+export async function isInPlace(
+  client: pg.ClientBase,
+  it: SetAside,
+  check: "index" | "table-index" | "constraint" | "validated",
+): Promise<boolean> {
   const { rows } = await client.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM pg_constraint WHERE conname = $1 AND conrelid = to_regclass($2)",
-    [it.name, it.table],
+    check === "index"
+      ? "SELECT count(to_regclass($1))::int AS n"
+      : check === "table-index"
+        ? `SELECT count(*)::int AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE c.relname = $1 AND i.indrelid = to_regclass($2)`
+        : `SELECT count(*)::int AS n FROM pg_constraint
+            WHERE conname = $1 AND conrelid = to_regclass($2) AND (convalidated OR NOT $3)`,
+    check === "index"
+      ? [it.name]
+      : check === "table-index"
+        ? [it.name, it.table]
+        : [it.name, it.table, check === "validated"],
   );
   return (rows[0]?.n ?? 0) > 0;
-}
-
-/** Rebuild order: keys, then plain indexes, then foreign keys (which need the keys). */
-export function rebuildPhases(items: readonly SetAside[]): SetAside[][] {
-  return [
-    items.filter((i) => i.kind === "primary-key" || i.kind === "unique" || i.kind === "index"),
-    items.filter((i) => i.kind === "foreign-key"),
-  ].filter((p) => p.length > 0);
 }

@@ -262,6 +262,52 @@ describe("strain data loader (real PostgreSQL)", () => {
     expect(loads).toEqual([{ roots: 700 }]);
   });
 
+  it("checks a foreign key left NOT VALID by a cut rebuild on rerun, and names the key whose rows fail", async () => {
+    const url = await freshDb();
+    const validated = async () =>
+      (
+        await query<{ v: boolean }>(
+          url,
+          "SELECT convalidated AS v FROM pg_constraint WHERE conname = 'books_library_id_fkey'",
+        )
+      ).map((r) => r.v);
+    await load(url, { scale: 300 });
+    expect(await validated()).toEqual([true]);
+    // As if cut after adding the key NOT VALID, before VALIDATE, with an orphan book in the table.
+    await query(
+      url,
+      `UPDATE strain_data.loads SET state = 'indexing';
+       ALTER TABLE books DROP CONSTRAINT books_library_id_fkey;
+       DELETE FROM libraries WHERE id = (SELECT library_id FROM books LIMIT 1);
+       ALTER TABLE books ADD CONSTRAINT books_library_id_fkey
+         FOREIGN KEY (library_id) REFERENCES libraries (id) NOT VALID;`,
+    );
+    const err = await load(url, { scale: 300 }).catch((e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(
+      /^checking the rows of foreign-key books_library_id_fkey on books failed: .*violates foreign key constraint/,
+    );
+    expect(await validated()).toEqual([false]);
+
+    await query(url, "DELETE FROM books WHERE library_id NOT IN (SELECT id FROM libraries)");
+    const r = await load(url, { scale: 300 });
+    expect(r.rebuilt).toBe(0); // nothing to build: only the check was left
+    expect(await validated()).toEqual([true]);
+    expect(await query(url, "SELECT state FROM strain_data.loads")).toEqual([{ state: "done" }]);
+  });
+
+  it("keeps a foreign key that was NOT VALID before the load so", async () => {
+    const url = await freshDb(`ALTER TABLE books DROP CONSTRAINT books_library_id_fkey;
+      ALTER TABLE books ADD CONSTRAINT books_library_id_fkey FOREIGN KEY (library_id) REFERENCES libraries (id) NOT VALID;`);
+    const r = await load(url, { scale: 300 });
+    expect(r.interrupted).toBe(false);
+    const fk = await query<{ v: boolean }>(
+      url,
+      "SELECT convalidated AS v FROM pg_constraint WHERE conname = 'books_library_id_fkey'",
+    );
+    expect(fk).toEqual([{ v: false }]);
+  });
+
   it("refuses a load larger than the free disk, before writing anything", async () => {
     const url = await freshDb();
     const err = await load(url, { scale: 900_000_000 }).catch((e: unknown) => e);

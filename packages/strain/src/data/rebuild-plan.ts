@@ -1,0 +1,222 @@
+/**
+ * The order in which set-aside indexes, keys and foreign keys come back, and which of them may run
+ * at the same time.
+ *
+ * Checking a big table's foreign key runs on one core (PostgreSQL plans it without parallel
+ * workers) and, added in one statement, it locks both tables against index builds. Seed 000's
+ * farmers → households check took ~1.5 min at the end of the rebuild with the other core idle. So a
+ * foreign key of a loaded table is added `NOT VALID` as soon as the key it references is back, then
+ * validated while the other connection builds the referenced table's indexes:
+ *
+ *   keys it references ─▶ ADD … NOT VALID ─▶ VALIDATE ‖ other indexes (the referenced table's first)
+ *                                          ─▶ foreign keys of empty outside tables (instant)
+ *
+ * A primary key or unique constraint added with ALTER TABLE holds an ACCESS EXCLUSIVE lock while its
+ * index builds, so nothing else on the table could build meanwhile: seed 000's three farmers keys
+ * went one after another, the first reading the 20 GB table from disk with the cores ~30% idle.
+ * So a key's index is built with CREATE UNIQUE INDEX (a SHARE lock, like any index build: builds on
+ * one table go side by side and share one pass over it) and attached afterwards, in no time, with
+ * ADD CONSTRAINT … USING INDEX. Partitioned tables cannot attach that way and keep ALTER TABLE.
+ *
+ * Locks are modelled with PostgreSQL's conflict table, so a step never waits on the server for
+ * another connection's step: a connection takes the first step, in the order above, whose inputs
+ * are back and whose locks are free.
+ */
+import type { SetAside } from "./ledger.js";
+
+/** Table lock modes the steps take (PostgreSQL's names). */
+export type LockMode =
+  | "row share"
+  | "share"
+  | "share update exclusive"
+  | "share row exclusive"
+  | "access exclusive";
+
+/** Which modes each mode conflicts with (PostgreSQL's table-level lock conflict table, restricted). */
+const CONFLICTS: Record<LockMode, readonly LockMode[]> = {
+  "row share": ["access exclusive"],
+  share: ["share update exclusive", "share row exclusive", "access exclusive"],
+  "share update exclusive": ["share", "share update exclusive", "share row exclusive", "access exclusive"],
+  "share row exclusive": ["share", "share update exclusive", "share row exclusive", "access exclusive"],
+  "access exclusive": [
+    "row share",
+    "share",
+    "share update exclusive",
+    "share row exclusive",
+    "access exclusive",
+  ],
+};
+
+export interface RebuildStep {
+  readonly item: SetAside;
+  /**
+   * `build` an index or a key's index; `attach` a key to the index built for it; `add` a foreign key
+   * without checking rows; `validate` its rows.
+   */
+  readonly action: "build" | "attach" | "add" | "validate";
+  readonly sql: string;
+  /**
+   * What shows the step is done already (a rebuild cut half-way resumes): the index `item.name`,
+   * that index on `item.table`, the constraint, or the constraint validated.
+   */
+  readonly done: "index" | "table-index" | "constraint" | "validated";
+  readonly locks: readonly { readonly table: string; readonly mode: LockMode }[];
+  /** Steps (indexes into the plan) that must have finished first. */
+  readonly after: readonly number[];
+}
+
+/** The table a foreign key definition (`… REFERENCES table(columns) …`) points at. */
+export function referencedTable(definition: string): string {
+  const m = /\bREFERENCES\s+((?:"(?:[^"]|"")*"|[^\s("])+(?:\.(?:"(?:[^"]|"")*"|[^\s("])+)?)\s*\(/.exec(
+    definition,
+  );
+  if (m === null) throw new RangeError(`not a foreign key definition: ${definition}`);
+  return m[1]!;
+}
+
+/**
+ * A key ALTER TABLE would add with nothing but its columns (no INCLUDE, storage options, NULLS NOT
+ * DISTINCT or DEFERRABLE): the kind an index built beforehand can be attached to, unchanged.
+ */
+const PLAIN_KEY = /\s(PRIMARY KEY|UNIQUE) (\((?:[^()"]|"(?:[^"]|"")*")*\))$/;
+
+/**
+ * The steps that bring `items` back, in priority order. Tables are named as `regclass` text, like
+ * `SetAside.table`. `loaded` holds the tables the load filled: their foreign keys are the expensive
+ * ones to check; the others (of empty outside tables) are checked in no time and go last.
+ */
+export function planRebuild(
+  items: readonly SetAside[],
+  tables: { readonly loaded: ReadonlySet<string>; readonly partitioned: ReadonlySet<string> },
+): RebuildStep[] {
+  const { loaded } = tables;
+  const builds = items.filter((i) => i.kind !== "foreign-key");
+  const fks = items
+    .filter((i) => i.kind === "foreign-key")
+    .map((item) => ({ item, references: referencedTable(item.definition) }));
+  const heavy = fks.filter((f) => loaded.has(f.item.table));
+  const light = fks.filter((f) => !loaded.has(f.item.table));
+  // What a foreign key may lean on: the referenced table's keys and unique indexes.
+  const leansOn = (b: SetAside, table: string): boolean =>
+    b.table === table &&
+    (b.kind === "primary-key" || b.kind === "unique" || /^CREATE UNIQUE INDEX\b/.test(b.definition));
+
+  const steps: RebuildStep[] = [];
+  /** Where each key or index is back: its build, or for a key built as an index its attach. */
+  const built = new Map<SetAside, number>();
+  const build = (b: SetAside, after: number[]): void => {
+    const key = b.kind === "index" || tables.partitioned.has(b.table) ? null : PLAIN_KEY.exec(b.definition);
+    if (key === null) {
+      built.set(b, steps.length);
+      steps.push({
+        item: b,
+        action: "build",
+        sql: b.definition,
+        done: b.kind === "index" ? "index" : "constraint",
+        locks: [{ table: b.table, mode: b.kind === "index" ? "share" : "access exclusive" }],
+        after,
+      });
+      return;
+    }
+    const name = quoteIdent(b.name);
+    steps.push({
+      item: b,
+      action: "build",
+      sql: `CREATE UNIQUE INDEX ${name} ON ${b.table} ${key[2]}`,
+      done: "table-index",
+      locks: [{ table: b.table, mode: "share" }],
+      after,
+    });
+    built.set(b, steps.length);
+    steps.push({
+      item: b,
+      action: "attach",
+      sql: `ALTER TABLE ${b.table} ADD CONSTRAINT ${name} ${key[1]} USING INDEX ${name}`,
+      done: "constraint",
+      locks: [{ table: b.table, mode: "access exclusive" }],
+      after: [steps.length - 1],
+    });
+  };
+  const added = new Map<SetAside, number>();
+  const foreignKeys = (group: typeof fks): void => {
+    for (const f of group) {
+      added.set(f.item, steps.length);
+      steps.push({
+        item: f.item,
+        action: "add",
+        sql: notValid(f.item) ? f.item.definition : `${f.item.definition} NOT VALID`,
+        done: "constraint",
+        locks: [
+          { table: f.item.table, mode: "share row exclusive" },
+          { table: f.references, mode: "share row exclusive" },
+        ],
+        after: builds.filter((b) => leansOn(b, f.references)).map((b) => built.get(b)!),
+      });
+    }
+    // A constraint that was NOT VALID before the load stays so: its old rows were never checked.
+    for (const f of group.filter((g) => !notValid(g.item)))
+      steps.push({
+        item: f.item,
+        action: "validate",
+        sql: `ALTER TABLE ${f.item.table} VALIDATE CONSTRAINT ${quoteIdent(f.item.name)}`,
+        done: "validated",
+        locks: [
+          { table: f.item.table, mode: "share update exclusive" },
+          { table: f.references, mode: "row share" },
+        ],
+        after: [added.get(f.item)!],
+      });
+  };
+
+  const early = builds.filter((b) => heavy.some((f) => leansOn(b, f.references)));
+  for (const b of early) build(b, []);
+  foreignKeys(heavy);
+  // The other indexes wait until the heavy foreign keys on their table are added, so those are not
+  // starved of their lock; the referenced tables' go first, as they can be built during the checks.
+  const late = builds.filter((b) => !early.includes(b));
+  const referenced = new Set(heavy.map((f) => f.references));
+  for (const b of [
+    ...late.filter((x) => referenced.has(x.table)),
+    ...late.filter((x) => !referenced.has(x.table)),
+  ])
+    build(
+      b,
+      heavy
+        .filter((f) => f.item.table === b.table || f.references === b.table)
+        .map((f) => added.get(f.item)!),
+    );
+  foreignKeys(light);
+  return steps;
+}
+
+function notValid(fk: SetAside): boolean {
+  return /\sNOT VALID$/.test(fk.definition);
+}
+
+/**
+ * The first step of `steps` that can start now: not started, its inputs done, and no lock in
+ * conflict with a running step's.
+ */
+export function nextStep(
+  steps: readonly RebuildStep[],
+  started: ReadonlySet<number>,
+  done: ReadonlySet<number>,
+): number | undefined {
+  const running = [...started].filter((i) => !done.has(i));
+  for (let i = 0; i < steps.length; i++) {
+    if (started.has(i)) continue;
+    const s = steps[i]!;
+    if (!s.after.every((a) => done.has(a))) continue;
+    const clash = running.some((r) =>
+      steps[r]!.locks.some((held) =>
+        s.locks.some((want) => want.table === held.table && CONFLICTS[want.mode].includes(held.mode)),
+      ),
+    );
+    if (!clash) return i;
+  }
+  return undefined;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
