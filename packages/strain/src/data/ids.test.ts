@@ -4,7 +4,7 @@ import {
   verhoeffValid as registryVerhoeffValid,
 } from "strain-registry";
 import { describe, expect, it } from "vitest";
-import { digits, permute10, uuidOf, verhoeffDigit, verhoeffValid } from "./ids.js";
+import { digits, permute10, uuidOf, verhoeffDigit, verhoeffDigitOf, verhoeffValid } from "./ids.js";
 import { mix32 } from "./rng.js";
 
 /** uuidOf as first written (hex pieces and slices): the fast version must give the same strings. */
@@ -118,7 +118,7 @@ describe("digits", () => {
     );
   });
 
-  it("agrees with padStart on the table path (6–10 digits that fit the width)", () => {
+  it("agrees with padStart on the arithmetic path (6–10 digits that fit the width)", () => {
     for (const w of [6, 7, 8, 9, 10]) {
       for (const n of [0, 9, 99_999, 100_000, 100_001, 10 ** (w - 1), 10 ** w - 1])
         expect(digits(n, w)).toBe(String(n).padStart(w, "0"));
@@ -162,6 +162,25 @@ describe("Verhoeff", () => {
             expect(verhoeffValid(id.slice(0, i) + id[i + 1] + id[i] + id.slice(i + 2))).toBe(false);
         }
       }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("gives the same check digit from the number as from its digits", () => {
+    for (const w of [6, 7, 8, 9, 10])
+      for (const n of [0, 1, 99_999, 100_000, 10 ** w - 1])
+        for (const lead of [0, 1, 9])
+          expect(verhoeffDigitOf(lead, n, w)).toBe(verhoeffDigit(`${lead}${digits(n, w)}`));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 6, max: 10 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (lead, w, u) => {
+          const n = Math.min(10 ** w - 1, Math.floor(u * 10 ** w));
+          expect(verhoeffDigitOf(lead, n, w)).toBe(verhoeffDigit(`${lead}${digits(n, w)}`));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

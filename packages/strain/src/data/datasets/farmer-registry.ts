@@ -24,7 +24,7 @@
  */
 import { copyEscape, dayNumber, NULL } from "../copy-text.js";
 import type { ChunkOutput, DatasetDefinition, TableDefinition } from "../dataset.js";
-import { digits, permute10, uuidOf, verhoeffDigit } from "../ids.js";
+import { digits, permute10, uuidOf, verhoeffDigitOf } from "../ids.js";
 import { getLocale } from "../locales/index.js";
 import type { Locale } from "../locales/locale.js";
 import { mix32, Rng, streamId, Weighted } from "../rng.js";
@@ -741,8 +741,8 @@ class Generator {
 
   /** `1` + a permuted 10-digit body + Verhoeff: 12 digits, disjoint from the registry's own ids. */
   private functionalId(slot: number): string {
-    const body = `1${digits(permute10(slot, this.functionalKey), 10)}`;
-    return body + verhoeffDigit(body);
+    const n = permute10(slot, this.functionalKey);
+    return `1${digits(n, 10)}${verhoeffDigitOf(1, n, 10)}`;
   }
 
   private timestamp(day: number, r: Rng): string {
