@@ -39,17 +39,22 @@ export type GenerateReply =
   | ({ type: "chunk" } & GeneratedChunk)
   | { type: "error"; chunk: number; error: ReturnType<typeof serializeError> };
 
-/** Generates one chunk at a time into per-table buffers it reuses; a failed chunk leaves nothing behind. */
-export function createChunkGenerator(
-  dataset: DatasetDefinition,
-  plan: ChunkPlan,
-): (chunk: number) => GeneratedChunk {
+/** Makes one chunk's COPY text at a time. */
+export interface ChunkGenerator {
+  /** Generate `chunk`; a failed chunk leaves nothing behind. */
+  (chunk: number): GeneratedChunk;
+  /** Hand back a chunk's buffers once nothing reads them (its COPY committed), for the next chunks. */
+  reuse(g: GeneratedChunk): void;
+}
+
+/** Generates one chunk at a time into per-table buffers. */
+export function createChunkGenerator(dataset: DatasetDefinition, plan: ChunkPlan): ChunkGenerator {
   const buffers = dataset.tables.map(() => new LineBuffer());
   const out: ChunkOutput = {
     wants: (t) => plan.wants[t] === true,
     row: (t, line) => buffers[t]!.push(line),
   };
-  return (chunk) => {
+  const generate = (chunk: number): GeneratedChunk => {
     const first = plan.firstRoot + chunk * plan.chunkRoots;
     const count = Math.min(plan.chunkRoots, plan.roots - chunk * plan.chunkRoots);
     try {
@@ -61,6 +66,11 @@ export function createChunkGenerator(
     const lines = buffers.map((b) => b.lines);
     return { chunk, lines, buffers: buffers.map((b) => b.take()) };
   };
+  return Object.assign(generate, {
+    reuse(g: GeneratedChunk): void {
+      g.buffers.forEach((b, t) => buffers[t]!.reuse(b));
+    },
+  });
 }
 
 if (parentPort !== null) {

@@ -20,4 +20,26 @@ describe("LineBuffer", () => {
     expect(b.take().toString()).toBe("second line\n");
     expect(b.take().length).toBe(0);
   });
+
+  it("writes the next chunk into a buffer handed back, and leaves one still in use alone", () => {
+    const b = new LineBuffer(16);
+    b.reuse(Buffer.from("not ours")); // ignored: not memory this buffer allocated
+    for (let i = 0; i < 10; i++) b.push(`line ${i}`);
+    const first = b.take();
+    b.reuse(first);
+    b.push("next chunk");
+    const second = b.take();
+    expect(second.buffer).toBe(first.buffer); // no new allocation
+    expect(second.toString()).toBe("next chunk\n");
+    // Not handed back: the next chunk gets a buffer of its own.
+    b.push("third");
+    expect(b.take().buffer).not.toBe(second.buffer);
+    expect(second.toString()).toBe("next chunk\n");
+    // Handed back mid-chunk: kept for later, the chunk being written is untouched.
+    b.push("fourth");
+    const fourth = b.take();
+    b.push("fifth, growing past its first allocation".repeat(20));
+    b.reuse(fourth);
+    expect(b.take().toString()).toBe(`${"fifth, growing past its first allocation".repeat(20)}\n`);
+  });
 });

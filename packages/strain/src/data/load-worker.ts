@@ -16,6 +16,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { deserializeError, serializeError } from "../errors.js";
 import type { DatasetDefinition } from "./dataset.js";
 import {
+  type ChunkGenerator,
   createChunkGenerator,
   type GeneratedChunk,
   type GenerateReply,
@@ -49,7 +50,7 @@ interface State {
   /** With generateAhead: the thread, asked for each chunk as soon as it is assigned. */
   ahead: GenerationThread | null;
   /** Inline generation (without generateAhead). */
-  inline: ((chunk: number) => GeneratedChunk) | null;
+  inline: ChunkGenerator | null;
   /** A chunk failed: the chunks queued behind it are not attempted. */
   failed: boolean;
 }
@@ -151,11 +152,13 @@ async function handle(msg: ToLoader, generated: Promise<GeneratedChunk> | null):
   if (msg.type === "chunk" && state !== undefined) {
     if (state.failed) return;
     const g = generated !== null ? await generated : state.inline!(msg.chunk);
-    await loadChunk(state, msg.chunk, g);
+    // Committed, the chunk's buffers are read by nothing: the next inline chunk writes into them.
+    if (await loadChunk(state, msg.chunk, g)) state.inline?.reuse(g);
   }
 }
 
-async function loadChunk(s: State, chunk: number, g: GeneratedChunk): Promise<void> {
+/** COPY a chunk and its ledger row in one transaction; whether it committed. */
+async function loadChunk(s: State, chunk: number, g: GeneratedChunk): Promise<boolean> {
   const { init, dataset, client, position } = s;
   const rows = init.tables.map(() => 0);
   let bytes = 0;
@@ -174,11 +177,13 @@ async function loadChunk(s: State, chunk: number, g: GeneratedChunk): Promise<vo
     await client.query(RECORD_CHUNK_SQL, [init.loadId, chunk, rows]);
     await client.query("COMMIT");
     send({ type: "chunk-done", chunk, rows, bytes });
+    return true;
   } catch (err) {
     s.failed = true;
     const lost = isConnectionLost(err);
     if (!lost) await client.query("ROLLBACK").catch(() => undefined);
     send({ type: "chunk-failed", chunk, message: describePgError(err), connectionLost: lost });
+    return false;
   }
 }
 
