@@ -68,7 +68,7 @@ export function createChunkGenerator(dataset: DatasetDefinition, plan: ChunkPlan
   };
   return Object.assign(generate, {
     reuse(g: GeneratedChunk): void {
-      g.buffers.forEach((b, t) => buffers[t]!.reuse(b));
+      for (let t = 0; t < g.buffers.length; t++) buffers[t]!.reuse(g.buffers[t]!);
     },
   });
 }
