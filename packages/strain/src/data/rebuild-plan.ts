@@ -27,6 +27,7 @@
  * scans drift apart from the B-tree builds' and read the table more often.
  */
 import type { SetAside } from "./ledger.js";
+import { quoteIdent } from "./schema-prep.js";
 
 /** Table lock modes the steps take (PostgreSQL's names). */
 export type LockMode =
@@ -219,8 +220,4 @@ export function nextStep(
     if (!clash) return i;
   }
   return undefined;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -20,12 +20,14 @@ import type pg from "pg";
 import { ErrorCodes, StrainError } from "../errors.js";
 import type { SetAside } from "./ledger.js";
 
+/** `"name"`: one SQL identifier, quoted. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
 /** `"schema"."table"` for a name given as `table` or `schema.table`. */
 export function quoteName(name: string): string {
-  return name
-    .split(".")
-    .map((part) => `"${part.replace(/"/g, '""')}"`)
-    .join(".");
+  return name.split(".").map(quoteIdent).join(".");
 }
 
 export interface TableCheck {
