@@ -27,7 +27,7 @@
  * scans drift apart from the B-tree builds' and read the table more often.
  */
 import type { SetAside } from "./ledger.js";
-import { quoteIdent } from "./schema-prep.js";
+import { type DoneCheck, quoteIdent } from "./schema-prep.js";
 
 /** Table lock modes the steps take (PostgreSQL's names). */
 export type LockMode =
@@ -64,7 +64,7 @@ export interface RebuildStep {
    * What shows the step is done already (a rebuild cut half-way resumes): the index `item.name`,
    * that index on `item.table`, the constraint, or the constraint validated.
    */
-  readonly done: "index" | "table-index" | "constraint" | "validated";
+  readonly done: DoneCheck;
   readonly locks: readonly { readonly table: string; readonly mode: LockMode }[];
   /** Steps (indexes into the plan) that must have finished first. */
   readonly after: readonly number[];

@@ -195,29 +195,27 @@ export async function dropSetAside(client: pg.ClientBase, items: readonly SetAsi
   }
 }
 
+/** What shows a rebuild step done: see isInPlace. */
+export type DoneCheck = "index" | "table-index" | "constraint" | "validated";
+
 /**
  * Whether a rebuild step for `it` is done already (a rebuild cut half-way resumes from here): the
  * index named `it.name`, an index of that name on `it.table` (a key's, before it is attached), the
  * constraint, or the constraint with its rows checked.
  */
-export async function isInPlace(
-  client: pg.ClientBase,
-  it: SetAside,
-  check: "index" | "table-index" | "constraint" | "validated",
-): Promise<boolean> {
-  const { rows } = await client.query<{ n: number }>(
-    check === "index"
-      ? "SELECT count(to_regclass($1))::int AS n"
-      : check === "table-index"
-        ? `SELECT count(*)::int AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-            WHERE c.relname = $1 AND i.indrelid = to_regclass($2)`
-        : `SELECT count(*)::int AS n FROM pg_constraint
-            WHERE conname = $1 AND conrelid = to_regclass($2) AND (convalidated OR NOT $3)`,
-    check === "index"
-      ? [it.name]
-      : check === "table-index"
-        ? [it.name, it.table]
-        : [it.name, it.table, check === "validated"],
+export async function isInPlace(client: pg.ClientBase, it: SetAside, check: DoneCheck): Promise<boolean> {
+  const count = async (sql: string, params: unknown[]): Promise<boolean> =>
+    ((await client.query<{ n: number }>(sql, params)).rows[0]?.n ?? 0) > 0;
+  if (check === "index") return count("SELECT count(to_regclass($1))::int AS n", [it.name]);
+  if (check === "table-index")
+    return count(
+      `SELECT count(*)::int AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE c.relname = $1 AND i.indrelid = to_regclass($2)`,
+      [it.name, it.table],
+    );
+  return count(
+    `SELECT count(*)::int AS n FROM pg_constraint
+      WHERE conname = $1 AND conrelid = to_regclass($2) AND (convalidated OR NOT $3)`,
+    [it.name, it.table, check === "validated"],
   );
-  return (rows[0]?.n ?? 0) > 0;
 }
