@@ -37,15 +37,23 @@ async function main(): Promise<void> {
       "data-dir": { type: "string", default: join(tmpdir(), "strain-seed000-pg") },
       tables: { type: "string", default: "households,farmers" },
       "no-docs": { type: "boolean", default: false },
+      // A server setting over SETTINGS, e.g. `--set shared_buffers=512MB` (repeatable).
+      set: { type: "string", multiple: true, default: [] },
     },
   });
+  const settings: Record<string, string | number> = { ...SETTINGS };
+  for (const kv of values.set) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) throw new Error(`--set wants name=value, got "${kv}"`);
+    settings[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
   const households = Number(values.households);
   const workers = Number(values.workers);
   const tables = values.tables.split(",");
   const server = await startEmbeddedPostgres({
     dataDir: values["data-dir"],
     persistent: false,
-    settings: SETTINGS,
+    settings,
   });
   const started = performance.now();
   try {
@@ -83,9 +91,9 @@ async function main(): Promise<void> {
     const free = await statfs(values["data-dir"]);
     const rows = res.tables.reduce((s, t) => s + t.rows, 0);
     const body =
-      `Command: \`npm run bench:seed000 -w bench -- --households ${households} --workers ${workers} --tables ${tables.join(",")}\`  \n` +
+      `Command: \`npm run bench:seed000 -w bench -- --households ${households} --workers ${workers} --tables ${tables.join(",")}${values.set.map((kv) => ` --set ${kv}`).join("")}\`  \n` +
       `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}, PostgreSQL 18 (embedded; ${Object.entries(
-        SETTINGS,
+        settings,
       )
         .map(([k, v]) => `${k}=${v}`)
         .join(", ")}), ${new Date().toISOString().slice(0, 10)}. ` +

@@ -5,7 +5,8 @@
  *     ─▶ disk check ─▶ set indexes and constraints aside (definitions kept in the ledger first)
  *     ─▶ loader processes × W, 2 chunks queued each: generate N+1 (thread) while BEGIN; COPY per
  *        table of N; ledger row; COMMIT
- *     ─▶ rebuild indexes, keys and foreign keys (W connections; order: rebuild-plan.ts)
+ *     ─▶ rebuild indexes, keys and foreign keys (a table's builds side by side, up to 12
+ *        connections; order and settings: rebuild-plan.ts)
  *     ─▶ afterLoad SQL ─▶ ANALYZE
  *
  * Rerunning the same command after a crash, `kill -9` or a lost connection finds the unfinished
@@ -32,7 +33,7 @@ import {
 } from "./ledger.js";
 import type { FromLoader, ToLoader } from "./load-protocol.js";
 import { describePgError, redactDbUrl } from "./pg-errors.js";
-import { nextStep, planRebuild } from "./rebuild-plan.js";
+import { buildSettings, nextStep, planRebuild, rebuildConnections } from "./rebuild-plan.js";
 import {
   checkTables,
   dropSetAside,
@@ -505,15 +506,14 @@ async function rebuild(
     "rebuilding",
     `${items.length - fks} indexes and keys${fks > 0 ? `, ${fks} foreign key${fks === 1 ? "" : "s"}` : ""}`,
   );
-  const lanes: pg.Client[] = [];
+  const lanes: pg.Client[] = [await maintenanceConnection(o.databaseUrl)];
   try {
-    for (let i = Math.max(1, Math.min(o.workers, items.length)); i > 0; i--)
-      lanes.push(await maintenanceConnection(o.databaseUrl));
-    const loaded = await lanes[0]!.query<{ t: string }>(
+    const first = lanes[0]!;
+    const loaded = await first.query<{ t: string }>(
       "SELECT to_regclass(n)::text AS t FROM unnest($1::text[]) AS n WHERE to_regclass(n) IS NOT NULL",
       [tables.map(quoteName)],
     );
-    const partitioned = await lanes[0]!.query<{ t: string }>(
+    const partitioned = await first.query<{ t: string }>(
       "SELECT t FROM unnest($1::text[]) AS t JOIN pg_class c ON c.oid = to_regclass(t) WHERE c.relkind = 'p'",
       [[...new Set(items.map((i) => i.table))]],
     );
@@ -521,6 +521,14 @@ async function rebuild(
       loaded: new Set(loaded.rows.map((r) => r.t)),
       partitioned: new Set(partitioned.rows.map((r) => r.t)),
     });
+    const workers = Math.max(1, Math.min(o.workers, items.length));
+    const connections = rebuildConnections(steps, workers);
+    const base = await first.query<{ kb: string; workers: string }>(
+      `SELECT (SELECT setting FROM pg_settings WHERE name = 'maintenance_work_mem') AS kb,
+              current_setting('max_parallel_maintenance_workers') AS workers`,
+    );
+    const baseKb = Number(base.rows[0]!.kb);
+    const serverWorkers = base.rows[0]!.workers;
     let rebuilt = 0;
     const started = new Set<number>();
     const done = new Set<number>();
@@ -531,6 +539,13 @@ async function rebuild(
       const s = steps[i]!;
       try {
         if (await isInPlace(c, s.item, s.done)) return;
+        if (s.action === "build") {
+          const set = buildSettings(s, { connections: lanes.length, workers, baseKb });
+          await c.query(
+            "SELECT set_config('maintenance_work_mem', $1, false), set_config('max_parallel_maintenance_workers', $2, false)",
+            [`${set.maintenanceWorkMemKb}kB`, String(set.parallelWorkers ?? serverWorkers)],
+          );
+        }
         await c.query(s.sql);
         // Items, not steps: a key's index build and attach count once, a foreign key's add.
         if (s.action === "attach" || s.action === "add" || (s.action === "build" && s.done !== "table-index"))
@@ -550,6 +565,14 @@ async function rebuild(
         free.push(c);
       }
     };
+    // More connections only as far as the server lets this role have them: the first one refused
+    // leaves the rebuild to those already open.
+    while (lanes.length < connections) {
+      const c = await maintenanceConnection(o.databaseUrl).catch(() => null);
+      if (c === null) break;
+      lanes.push(c);
+      free.push(c);
+    }
     while (done.size < steps.length && failure === undefined) {
       for (let i = nextStep(steps, started, done); i !== undefined && free.length > 0; ) {
         started.add(i);

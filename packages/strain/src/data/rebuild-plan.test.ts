@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { SetAside } from "./ledger.js";
-import { nextStep, planRebuild, type RebuildStep, referencedTable } from "./rebuild-plan.js";
+import {
+  buildSettings,
+  nextStep,
+  planRebuild,
+  type RebuildStep,
+  rebuildConnections,
+  referencedTable,
+} from "./rebuild-plan.js";
 
 const key = (table: string, kind: SetAside["kind"] = "primary-key"): SetAside => ({
   table,
@@ -200,5 +207,57 @@ describe("rebuild plan", () => {
       const steps = planRebuild(items, { loaded: new Set(["a", "b", "c"]), partitioned: new Set(["c"]) });
       expect([...new Set(simulate(steps, lanes).flat())].sort()).toEqual(steps.map(label).sort());
     }
+  });
+
+  it("opens a connection per build on the busiest table, plus one, within [workers, 12]", () => {
+    const steps = planRebuild(SEED000, TABLES);
+    // farmers: its key's index and two indexes.
+    expect(rebuildConnections(steps, 2)).toBe(4);
+    expect(rebuildConnections(steps, 6)).toBe(6);
+    const many = Array.from({ length: 20 }, (_, i) => index("t", `t_${i}`));
+    expect(rebuildConnections(planRebuild(many, TABLES), 2)).toBe(12);
+    expect(rebuildConnections([], 2)).toBe(2);
+  });
+
+  it("side by side, B-trees share the memory the workers' builds had and run alone; others keep theirs", () => {
+    const gin: SetAside = {
+      ...index("farmers", "farmers_trgm"),
+      definition: "CREATE INDEX farmers_trgm ON public.farmers USING gin (search_text gin_trgm_ops)",
+    };
+    const steps = planRebuild([key("farmers"), index("farmers", "farmers_household"), gin], TABLES);
+    const by = (name: string, action = "build") =>
+      steps.find((s) => s.item.name === name && s.action === action)!;
+    const GB = 1024 * 1024;
+    const side = { connections: 10, workers: 2, baseKb: GB };
+    // The key's CREATE UNIQUE INDEX names no method: a B-tree.
+    expect(buildSettings(by("farmers_pkey"), side)).toEqual({
+      maintenanceWorkMemKb: Math.floor((2 * GB) / 10),
+      parallelWorkers: 0,
+    });
+    expect(buildSettings(by("farmers_household"), side)).toEqual({
+      maintenanceWorkMemKb: Math.floor((2 * GB) / 10),
+      parallelWorkers: 0,
+    });
+    expect(buildSettings(by("farmers_trgm"), side)).toEqual({
+      maintenanceWorkMemKb: GB,
+      parallelWorkers: null,
+    });
+    // No more connections than workers: every build as before.
+    expect(buildSettings(by("farmers_household"), { ...side, connections: 2 })).toEqual({
+      maintenanceWorkMemKb: GB,
+      parallelWorkers: null,
+    });
+    // Never below 64 MB, nor above what a build had.
+    expect(
+      buildSettings(by("farmers_household"), { connections: 12, workers: 2, baseKb: 100 * 1024 })
+        .maintenanceWorkMemKb,
+    ).toBe(64 * 1024);
+    expect(
+      buildSettings(by("farmers_household"), { connections: 12, workers: 2, baseKb: 32 * 1024 })
+        .maintenanceWorkMemKb,
+    ).toBe(32 * 1024);
+    // A key ALTER TABLE adds (partitioned table) keeps its memory and workers.
+    const partitioned = planRebuild([key("farmers")], { ...TABLES, partitioned: new Set(["farmers"]) });
+    expect(buildSettings(partitioned[0]!, side)).toEqual({ maintenanceWorkMemKb: GB, parallelWorkers: null });
   });
 });

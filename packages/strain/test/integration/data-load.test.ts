@@ -111,6 +111,34 @@ describe("strain data loader (real PostgreSQL)", () => {
     expect(cities.map((c) => c.city)).toContain("O'Brien\nville");
   });
 
+  it("builds a table's indexes side by side, on as many connections as the server allows the role", async () => {
+    // Five more indexes on books: the rebuild wants seven connections, the role may hold five at
+    // once (the load's own connection and two loaders' included).
+    const name = `lib${++dbCount}`;
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query(`CREATE ROLE ${name} LOGIN PASSWORD 'pw' CONNECTION LIMIT 5`);
+    await admin.query(`CREATE DATABASE ${name} OWNER ${name}`);
+    await admin.end();
+    const url = server.url.replace(/\/\/[^@]*@/, `//${name}:pw@`).replace(/\/[^/]*$/, `/${name}`);
+    const extra = ["title", "library_id, title", "lower(title)", "id DESC", "copies"]
+      .map((cols, i) => `CREATE INDEX books_extra_${i} ON books (${cols});`)
+      .join("\n");
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query(LIBRARY_SCHEMA + extra);
+    await c.end();
+    const before = await indexNames(url);
+    const r = await load(url, { scale: 2_000 });
+    expect(r.rebuilt).toBe(before.length + 1);
+    expect(await indexNames(url)).toEqual(before);
+    const valid = await query<{ n: number }>(
+      url,
+      "SELECT count(*)::int AS n FROM pg_index WHERE indrelid = 'books'::regclass AND indisvalid",
+    );
+    expect(valid[0]!.n).toBe(before.filter((i) => i.startsWith("books")).length);
+  });
+
   it("sets a referenced key aside with an empty outside table's foreign key, and keeps it when that table has rows", async () => {
     const outside = `CREATE TABLE loans (id int PRIMARY KEY, book_id uuid REFERENCES books (id));
       CREATE TABLE visits (id int PRIMARY KEY, library_id uuid REFERENCES libraries (id));`;
