@@ -232,8 +232,9 @@ export function nextStep(
  *
  * Builds on one table that start together read it once between them: PostgreSQL starts a table
  * scan where a running one is (synchronize_seqscans) and the pages one reads are still cached for
- * the others. Two at a time, seed 000's nine farmers builds read its 20 GB table from disk ~4 times
- * over; nine at once, ~1.5 (10M households, rebuild alone: 87 → 50 GB read, 570 → 540 s).
+ * the others. Seed 000 at 10M households, rebuilding alone: with two builds at a time the rebuild
+ * read 87 GB from disk (the farmers table is 20 GB), with all nine farmers builds at once 50 GB;
+ * 570 → 540 s. Its trigram build scans slower than the B-trees and falls behind them.
  */
 export function rebuildConnections(steps: readonly RebuildStep[], workers: number): number {
   const perTable = new Map<string, number>();
