@@ -256,6 +256,9 @@ describe("rebuild plan", () => {
       buildSettings(by("farmers_household"), { connections: 12, workers: 2, baseKb: 32 * 1024 })
         .maintenanceWorkMemKb,
     ).toBe(32 * 1024);
+    // A foreign key's check runs its hash join in maintenance_work_mem: it keeps all of it.
+    const checked = planRebuild(SEED000, TABLES).find((s) => s.action === "validate")!;
+    expect(buildSettings(checked, side)).toEqual({ maintenanceWorkMemKb: GB, parallelWorkers: null });
     // A key ALTER TABLE adds (partitioned table) keeps its memory and workers.
     const partitioned = planRebuild([key("farmers")], { ...TABLES, partitioned: new Set(["farmers"]) });
     expect(buildSettings(partitioned[0]!, side)).toEqual({ maintenanceWorkMemKb: GB, parallelWorkers: null });

@@ -244,7 +244,7 @@ export function rebuildConnections(steps: readonly RebuildStep[], workers: numbe
   return Math.max(1, workers, Math.min(12, most + 1));
 }
 
-/** Session settings a build step runs with. */
+/** Session settings a build or foreign-key check step runs with. */
 export interface BuildSettings {
   /** maintenance_work_mem, in kB. */
   readonly maintenanceWorkMemKb: number;
