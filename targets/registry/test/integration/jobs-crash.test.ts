@@ -90,24 +90,43 @@ it("loses no job and runs none twice at once when a worker is SIGKILLed mid-run"
     ])
   ).rows[0]!.worker_id;
 
-  // Kill the victim once a third of the work is done, at a moment it has jobs in flight: the kill
-  // follows the observation with no other await between them, so those jobs are still running
-  // (several in flight, as one can finish in the instant between).
+  // Kill the victim while jobs are surely in flight on it. Observing "in flight" and then killing
+  // races with the jobs finishing in between (a loaded CI machine lost that race), so the test
+  // holds them: an open transaction inserts uncommitted score rows for 30 households a third of
+  // the way into the queue, and each score job for them waits on that row's unique key inside its
+  // own transaction. Once all of the victim's slots wait there, the kill cannot miss; rolling back
+  // then lets the survivor (and the dead worker's re-runs) through. The dead worker's backend
+  // finishes its insert, finds its client gone and aborts, so nothing of it commits.
+  const held = households.slice(300, 330);
+  const holder = await t.pool.connect();
+  await holder.query("BEGIN");
+  await holder.query(
+    `INSERT INTO scores (record_id, record_type, score_type, value, inputs, version, computed_at)
+     SELECT id, 'household', 'POVERTY', 0, '{}', 1, clock_timestamp() FROM unnest($1::uuid[]) AS id`,
+    [held],
+  );
   let killedAt: Date;
-  for (let i = 0; ; i++) {
-    const { rows } = await t.pool.query<{ done: number; mine: number; now: Date }>(
-      `SELECT (SELECT count(*)::int FROM jobs WHERE status IN ('COMPLETED', 'FAILED')) AS done,
-              (SELECT count(*)::int FROM job_attempts WHERE worker_id = $1 AND finished_at IS NULL) AS mine,
-              clock_timestamp() AS now`,
-      [victimId],
-    );
-    if (rows[0]!.done >= total / 3 && rows[0]!.mine >= Math.min(2, CONCURRENCY)) {
-      victim!.kill("SIGKILL");
-      killedAt = rows[0]!.now;
-      break;
+  try {
+    for (let i = 0; ; i++) {
+      const { rows } = await t.pool.query<{ waiting: number; now: Date }>(
+        `SELECT (SELECT count(*)::int FROM job_attempts a JOIN jobs j ON j.id = a.job_id
+                  WHERE a.worker_id = $1 AND a.finished_at IS NULL AND j.record_id = ANY($2::uuid[])) AS waiting,
+                clock_timestamp() AS now`,
+        [victimId, held],
+      );
+      if (rows[0]!.waiting >= CONCURRENCY) {
+        victim!.kill("SIGKILL");
+        killedAt = rows[0]!.now;
+        // Dead before the rows are let go, so none of its waiting jobs can complete.
+        await exited(victim!);
+        break;
+      }
+      if (i > 4000) throw new Error(`the victim never had ${CONCURRENCY} jobs waiting (${rows[0]!.waiting})`);
+      await sleep(5);
     }
-    if (i > 2000) throw new Error("work did not progress");
-    await sleep(5);
+  } finally {
+    await holder.query("ROLLBACK");
+    holder.release();
   }
   expect((await exited(victim!)).signal).toBe("SIGKILL");
 
