@@ -60,10 +60,7 @@ export function describePgError(err: unknown): string {
       e.constraint !== undefined ? ` (${e.constraint})` : e.table !== undefined ? ` (${e.table})` : "";
     return `${known}${where}: ${firstLine(msg)}`;
   }
-  if (
-    /Connection terminated|connection .*(closed|ended)|Client has encountered a connection error/i.test(msg)
-  )
-    return `the connection to the database was lost: ${firstLine(msg)}`;
+  if (LOST_MESSAGE.test(msg)) return `the connection to the database was lost: ${firstLine(msg)}`;
   if (code.startsWith("08")) return `the connection to the database failed: ${firstLine(msg)}`;
   return firstLine(msg);
 }
@@ -77,9 +74,14 @@ export function isConnectionLost(err: unknown): boolean {
     code === "57P01" ||
     code === "57P02" ||
     code in SOCKET ||
-    /Connection terminated|connection .*(closed|ended)/i.test(e.message ?? "")
+    LOST_MESSAGE.test(e.message ?? "")
   );
 }
+
+/** node-postgres's own words for a dead connection. The last is what a query on a client whose
+ * socket already failed throws: counted as lost too, or a crash's reset outranks its cause. */
+const LOST_MESSAGE =
+  /Connection terminated|connection .*(closed|ended)|Client has encountered a connection error/i;
 
 function firstLine(s: string): string {
   const i = s.indexOf("\n");
