@@ -24,7 +24,7 @@ const SETTINGS = {
   // Above the ~22 GB of WAL the load writes, so no checkpoint falls inside it. With data checksums
   // (PostgreSQL 18's default), the first scan of a page after a checkpoint writes it again as a
   // full-page image, and at this scale the rebuild's scans come from disk. 16 GB → 64 GB: the
-  // command went from 15:02 to 13:40 and 14:03 (docs/benchmarks.md).
+  // command went from 15:02 to 13:40–14:40 over three runs (docs/benchmarks.md).
   max_wal_size: "64GB",
   checkpoint_timeout: "30min",
   wal_level: "minimal",
