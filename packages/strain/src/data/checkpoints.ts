@@ -5,7 +5,7 @@
  * So each checkpoint during the load makes the rebuild write the pages copied before it to the WAL
  * once more. Measured here: at 1M households with max_wal_size 1 GB, 354k full-page images (2.7 GB
  * of WAL) in the rebuild, none with 16 GB; at 10M households, max_wal_size 16 GB → 64 GB took the
- * whole command from 15:02 to 13:40 (docs/benchmarks.md).
+ * whole command from 15:02 to 13:40–14:40 over three runs (docs/benchmarks.md).
  *
  * The loader reads the server's checkpoint count and WAL position before and after the load, and
  * says so when checkpoints ran: measured, not guessed from an estimate of the load's size.
