@@ -5,12 +5,12 @@
  * really does write full-page images, which is what the warning claims.
  */
 import { join } from "node:path";
-import pg from "pg";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "strain-registry/embedded-postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadDataset } from "../../src/data/load.js";
 import { prepareDatasetSource, resolveDataset } from "../../src/data/source.js";
 import { LIBRARY_SCHEMA } from "../fixtures/datasets/library.js";
+import { queryRows } from "../helpers/pg.js";
 import { tempDir } from "../helpers/run-plan.js";
 
 const FIXTURE = join(import.meta.dirname, "../fixtures/datasets/library.ts");
@@ -19,21 +19,11 @@ let server: EmbeddedPostgres;
 beforeAll(async () => {
   // 32 MB is the smallest max_wal_size (two segments): a checkpoint every ~17 MB of WAL.
   server = await startEmbeddedPostgres({ settings: { max_wal_size: "32MB" } });
-  await sql(LIBRARY_SCHEMA);
+  await queryRows(server.url, LIBRARY_SCHEMA);
 }, 120_000);
 afterAll(async () => {
   await server?.stop();
 });
-
-async function sql(text: string, url = server.url): Promise<pg.QueryResult> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
 
 async function loadWarnings(url: string): Promise<string[]> {
   const source = await prepareDatasetSource(FIXTURE, {}, tempDir("strain-data-"));
@@ -53,7 +43,9 @@ async function loadWarnings(url: string): Promise<string[]> {
 }
 
 it("says when checkpoints ran during the load, and not when none did", async () => {
-  const fpiBefore = Number((await sql("SELECT wal_fpi FROM pg_stat_wal")).rows[0].wal_fpi);
+  const walFpi = async () =>
+    Number((await queryRows<{ n: string }>(server.url, "SELECT wal_fpi::text AS n FROM pg_stat_wal"))[0]!.n);
+  const fpiBefore = await walFpi();
   const warned = await loadWarnings(server.url);
   expect(warned).toHaveLength(1);
   expect(warned[0]).toMatch(
@@ -66,14 +58,16 @@ it("says when checkpoints ran during the load, and not when none did", async () 
   // What the warning claims: the load and its rebuild wrote far more full-page images than the
   // handful a load without checkpoints writes (one per page touched first after each checkpoint
   // by the load itself, plus the rebuild's: at least one per books page).
-  const pages = Number((await sql("SELECT relpages FROM pg_class WHERE relname = 'books'")).rows[0].relpages);
-  const fpi = Number((await sql("SELECT wal_fpi FROM pg_stat_wal")).rows[0].wal_fpi) - fpiBefore;
+  const pages = (
+    await queryRows<{ n: number }>(server.url, "SELECT relpages AS n FROM pg_class WHERE relname = 'books'")
+  )[0]!.n;
+  const fpi = (await walFpi()) - fpiBefore;
   expect(fpi).toBeGreaterThan(pages / 2);
 
   // Room for the load's WAL (PostgreSQL's default 1 GB): no checkpoint, nothing said.
   const roomy = await startEmbeddedPostgres();
   try {
-    await sql(LIBRARY_SCHEMA, roomy.url);
+    await queryRows(roomy.url, LIBRARY_SCHEMA);
     expect(await loadWarnings(roomy.url)).toEqual([]);
   } finally {
     await roomy.stop();

@@ -14,6 +14,7 @@ import { type LoadOptions, type LoadResult, loadDataset } from "../../src/data/l
 import { prepareDatasetSource, resolveDataset } from "../../src/data/source.js";
 import { hasCode } from "../../src/errors.js";
 import { LIBRARY_SCHEMA } from "../fixtures/datasets/library.js";
+import { queryRows as query } from "../helpers/pg.js";
 import { tempDir } from "../helpers/run-plan.js";
 
 const FIXTURE = join(import.meta.dirname, "../fixtures/datasets/library.ts");
@@ -30,26 +31,10 @@ afterAll(async () => {
 /** A fresh database holding `schemaSql` (default: the library schema); returns its URL. */
 async function freshDb(extraSql = "", schemaSql = LIBRARY_SCHEMA): Promise<string> {
   const name = `lib${++dbCount}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  await query(server.url, `CREATE DATABASE ${name}`);
   const url = server.url.replace(/\/[^/]*$/, `/${name}`);
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  await c.query(schemaSql + extraSql);
-  await c.end();
+  await query(url, schemaSql + extraSql);
   return url;
-}
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql)).rows;
-  } finally {
-    await c.end();
-  }
 }
 
 async function load(url: string, o: Partial<LoadOptions> = {}): Promise<LoadResult> {
@@ -124,10 +109,7 @@ describe("strain data loader (real PostgreSQL)", () => {
     const extra = ["title", "library_id, title", "lower(title)", "id DESC", "copies"]
       .map((cols, i) => `CREATE INDEX books_extra_${i} ON books (${cols});`)
       .join("\n");
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query(LIBRARY_SCHEMA + extra);
-    await c.end();
+    await query(url, LIBRARY_SCHEMA + extra);
     const before = await indexNames(url);
     const r = await load(url, { scale: 2_000 });
     expect(r.rebuilt).toBe(before.length + 1);
