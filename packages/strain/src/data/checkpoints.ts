@@ -45,7 +45,7 @@ export async function checkpointMark(client: pg.Client): Promise<CheckpointMark 
   }
 }
 
-export async function checkpointSettings(client: pg.Client): Promise<CheckpointSettings | undefined> {
+async function checkpointSettings(client: pg.Client): Promise<CheckpointSettings | undefined> {
   try {
     const { rows } = await client.query<{ sums: string; hints: string; wal: string; timeout: string }>(
       `SELECT current_setting('data_checksums') AS sums, current_setting('wal_log_hints') AS hints,
@@ -60,6 +60,17 @@ export async function checkpointSettings(client: pg.Client): Promise<CheckpointS
   } catch {
     return undefined;
   }
+}
+
+/** The warning for checkpoints since `before` (taken as the load began), or undefined. */
+export async function checkpointWarningSince(
+  client: pg.Client,
+  before: CheckpointMark,
+): Promise<string | undefined> {
+  const settings = await checkpointSettings(client);
+  if (settings === undefined) return undefined;
+  const after = await checkpointMark(client);
+  return after === undefined ? undefined : checkpointWarning(before, after, settings);
 }
 
 /**

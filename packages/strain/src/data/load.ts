@@ -19,7 +19,7 @@ import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { ErrorCodes, StrainError } from "../errors.js";
-import { checkpointMark, checkpointSettings, checkpointWarning } from "./checkpoints.js";
+import { checkpointMark, checkpointWarningSince } from "./checkpoints.js";
 import { type DatasetDefinition, type TableDefinition, tableClosure } from "./dataset.js";
 import {
   deleteLoads,
@@ -293,9 +293,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadResult> {
           interrupted: true,
           seconds: { load: loadSeconds, rebuild: 0, analyze: 0, total: since(started) },
         };
-      const settings = mark === undefined ? undefined : await checkpointSettings(client);
-      const end = settings === undefined ? undefined : await checkpointMark(client);
-      const warning = end === undefined ? undefined : checkpointWarning(mark!, end, settings!);
+      const warning = mark === undefined ? undefined : await checkpointWarningSince(client, mark);
       if (warning !== undefined) options.observer?.onWarning?.(warning);
       await setLoadState(client, load.loadId, "indexing");
       load.state = "indexing";
